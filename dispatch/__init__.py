@@ -1,0 +1,1 @@
+"""zapgate dispatch role: consumes the event stream, persists, transforms and delivers webhooks."""

@@ -1,0 +1,77 @@
+"""The FastAPI application: lifespan builds typed state in dependency order, tears down in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from gateway.api import health, instance, partner
+from gateway.api.errors import install_error_handlers
+from gateway.api.middleware import BodyLimit, RequestContext
+from gateway.api.state import AppState
+from gateway.bootstrap import DEFAULT_PARTNER
+from gateway.bus import Bus
+from gateway.config import Settings
+from gateway.ids import hash_token
+from gateway.names import Names
+from gateway.state import StateStore, connect_redis
+from gateway.store.db import Database
+from gateway.store.instances import InstanceStore
+
+log = logging.getLogger(__name__)
+
+
+async def _connect_bus_forever(zg: AppState, url: str) -> None:
+    delay = 0.5
+    while zg.bus is None:
+        try:
+            zg.bus = await Bus.connect(url, name="zapgate-api")
+            log.info("connected to NATS")
+        except Exception as exc:
+            log.warning("NATS not reachable (%s); retrying in %.1fs", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        names = Names.from_settings(settings)
+        db = await Database.connect(settings)
+        redis = connect_redis(settings.redis_url)
+        zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db),
+                      state=StateStore(redis, names), bus=None)
+        app.state.zg = zg
+        if settings.partner_token and settings.client_token:
+            await zg.instances.upsert_partner(
+                DEFAULT_PARTNER, hash_token(settings.partner_token.get_secret_value()),
+                hash_token(settings.client_token.get_secret_value()))
+        connector = asyncio.create_task(_connect_bus_forever(zg, settings.nats_url))
+        try:
+            await asyncio.wait_for(asyncio.shield(connector), timeout=3)
+        except TimeoutError:
+            log.warning("starting without NATS; /ready reports it until it connects")
+        try:
+            yield
+        finally:
+            connector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connector
+            if zg.bus is not None:
+                await zg.bus.close()
+            await zg.state.close()
+            await db.close()
+
+    app = FastAPI(title="zapgate", version="0.1.0", lifespan=lifespan, docs_url="/docs",
+                  redoc_url=None, openapi_url="/openapi.json")
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(partner.router)
+    app.include_router(instance.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    return app

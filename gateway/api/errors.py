@@ -1,0 +1,62 @@
+"""Map every error to a Z-API shaped JSON body with a truthful status, in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway.api.responses import JsonResponse
+from gateway.errors import ZapgateError
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_BODY = {"error": "NOT_FOUND", "message": "Unable to find matching target resource method"}
+
+
+def _field_name(loc: tuple[object, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts)
+
+
+def validation_body(exc: RequestValidationError) -> dict[str, object]:
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": "value_error"}
+    field = _field_name(tuple(first.get("loc", ())))
+    kind = first.get("type", "")
+    if kind == "json_invalid":
+        message, field = "request body is not valid JSON", "body"
+    elif kind == "missing":
+        message = "is required"
+    else:
+        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+    if not field:
+        field = "body"
+    return {"error": f"{field}: {message}", "message": message, "field": field}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ZapgateError)
+    async def _zapgate(_request: Request, exc: ZapgateError) -> JsonResponse:
+        return JsonResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
+        return JsonResponse(validation_body(exc), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JsonResponse:
+        if exc.status_code == 404:
+            return JsonResponse(NOT_FOUND_BODY, status_code=404)
+        if exc.status_code == 405:
+            return JsonResponse({"error": "METHOD_NOT_ALLOWED",
+                                   "message": "HTTP method not allowed for this resource"}, status_code=405)
+        return JsonResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
+        log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+        return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"},
+                              status_code=500)

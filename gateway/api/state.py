@@ -1,0 +1,35 @@
+"""Typed application state built by the lifespan and reached through ``request.app.state.zg``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from gateway.bus import Bus
+from gateway.config import Settings
+from gateway.errors import ServiceDown
+from gateway.names import Names
+from gateway.state import StateStore
+from gateway.store.db import Database
+from gateway.store.instances import InstanceStore
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    names: Names
+    db: Database
+    instances: InstanceStore
+    state: StateStore
+    bus: Bus | None
+
+    def need_bus(self) -> Bus:
+        if self.bus is None:
+            raise ServiceDown("NATS is not reachable", services=["nats"])
+        return self.bus
+
+
+def app_state(request: Request) -> AppState:
+    zg: AppState = request.app.state.zg
+    return zg

@@ -1,0 +1,144 @@
+"""The ``zapgate`` command: up, migrate, services, and the three roles."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import shlex
+import sys
+
+from gateway.config import EXIT_CONFIG_ERROR, Settings, load_settings
+from gateway.logs import configure_logging
+
+EXIT_PROVISION_ERROR = 69  # EX_UNAVAILABLE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zapgate", description="zapgate WhatsApp gateway")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="provision services, migrate, bootstrap, supervise all roles")
+    up.add_argument("--workers", type=int, default=None, help="worker processes (ZAPGATE_WORKERS)")
+    sub.add_parser("migrate", help="apply database migrations")
+    services = sub.add_parser("services", help="make Postgres, Redis and NATS available")
+    services.add_argument("action", choices=["ensure", "stop"])
+    sub.add_parser("bootstrap", help="create/refresh the partner from the configured tokens")
+    sub.add_parser("api", help="run the api role")
+    worker = sub.add_parser("worker", help="run a worker role")
+    worker.add_argument("--worker-id", default=None)
+    sub.add_parser("dispatch", help="run the dispatch role")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = load_settings()
+    role = args.command if args.command in ("api", "worker", "dispatch") else "cli"
+    configure_logging(settings.log_level, role)
+    from gateway.sentry import init_sentry
+
+    init_sentry(settings, role)
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> None:
+    if args.command == "migrate":
+        from gateway.store.migrate import migrate
+
+        applied = asyncio.run(migrate(settings))
+        print(f"zapgate: migrations applied: {applied or 'none (up to date)'}")
+    elif args.command == "services":
+        _services(args.action, settings)
+    elif args.command == "bootstrap":
+        _bootstrap(settings, show=True)
+    elif args.command == "up":
+        _up(settings, args.workers or settings.workers)
+    elif args.command == "api":
+        _api(settings)
+    elif args.command == "worker":
+        from gateway.worker import run_worker
+
+        asyncio.run(run_worker(settings, args.worker_id))
+    elif args.command == "dispatch":
+        os.execv(sys.executable, [sys.executable, "-m", "dispatch"])  # noqa: S606 - replace this process
+
+
+def _services(action: str, settings: Settings) -> None:
+    from gateway import provision
+
+    if action == "stop":
+        print(f"zapgate: stopped {provision.stop_started(settings) or 'nothing'}")
+        return
+    try:
+        asyncio.run(provision.ensure_all(settings))
+    except provision.ProvisionError as exc:
+        print(f"zapgate: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_PROVISION_ERROR) from None
+
+
+def _bootstrap(settings: Settings, show: bool) -> tuple[str, str]:
+    from gateway.bootstrap import bootstrap_partner, resolve_tokens
+
+    try:
+        tokens = resolve_tokens(settings)
+    except ValueError as exc:
+        print(f"zapgate: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG_ERROR) from None
+    asyncio.run(bootstrap_partner(settings, tokens))
+    if show:
+        origin = "generated (dev only, kept in .zapgate/dev-tokens.json)" if tokens.generated else "from env"
+        print(f"zapgate: partner token ({origin}): {tokens.partner_token}")
+        print(f"zapgate: client token: {tokens.client_token}")
+    return tokens.partner_token, tokens.client_token
+
+
+def _api(settings: Settings) -> None:
+    import uvicorn
+
+    from gateway.api.app import create_app
+
+    config = uvicorn.Config(create_app(settings), host=settings.http_host, port=settings.http_port,
+                            log_config=None, access_log=False, lifespan="on", server_header=False,
+                            timeout_keep_alive=30, timeout_graceful_shutdown=10)
+    uvicorn.Server(config).run()
+
+
+def _up(settings: Settings, workers: int) -> None:
+    from gateway import provision
+    from gateway.store.migrate import migrate
+    from gateway.supervisor import Supervisor, role_specs
+
+    try:
+        results = asyncio.run(provision.ensure_all(settings))
+    except provision.ProvisionError as exc:
+        print(f"zapgate: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_PROVISION_ERROR) from None
+    asyncio.run(migrate(settings))
+    partner_token, client_token = _bootstrap(settings, show=True)
+    base = settings.base_url
+    body = '{"name": "first", "engine": "sandbox"}'
+    print("\nzapgate is starting:")
+    print(f"  base URL      {base}")
+    print(f"  partner token {partner_token}")
+    print(f"  client token  {client_token}")
+    print("\nCreate a first (sandbox) instance:")
+    print(f"  curl -s -X POST {base}/instances/integrator/on-demand \\\n"
+          f"    -H 'Authorization: Bearer {partner_token}' -H 'Content-Type: application/json' \\\n"
+          f"    -d {shlex.quote(body)}\n", flush=True)
+
+    async def supervise() -> None:
+        from gateway.runtime import stop_event_on_signals
+
+        stop = stop_event_on_signals()
+        env = {**os.environ, "ZAPGATE_WORKERS": str(workers)}
+        await Supervisor(role_specs(workers), env=env).run(stop)
+
+    try:
+        asyncio.run(supervise())
+    finally:
+        if any(r.how != "reused" for r in results):
+            logging.getLogger(__name__).info("stopping services started by this run")
+            provision.stop_started(settings)

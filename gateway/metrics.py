@@ -1,0 +1,17 @@
+"""Prometheus metrics of the gateway roles (one registry per process, the default one)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Counter("zapgate_http_requests_total", "HTTP requests", ["method", "route", "status"])
+HTTP_LATENCY = Histogram(
+    "zapgate_http_request_seconds", "HTTP request latency", ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+INSTANCES_RUNNING = Gauge("zapgate_worker_instances_running", "Engines running in this worker")
+LEASE_ACQUIRED = Counter("zapgate_lease_acquired_total", "Instance leases acquired")
+LEASE_LOST = Counter("zapgate_lease_lost_total", "Instance leases lost while running")
+LEASE_RENEWALS = Counter("zapgate_lease_renewals_total", "Lease renewals")
+ENGINE_EVENTS = Counter("zapgate_engine_events_total", "Events emitted by engines", ["kind"])
+CONTROL_REQUESTS = Counter("zapgate_control_requests_total", "Control requests answered", ["action", "ok"])

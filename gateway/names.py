@@ -1,0 +1,69 @@
+"""Every stream, subject and key name in one place, derived from the configured prefixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    redis_prefix: str
+    nats_prefix: str
+    partitions: int = 16
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Names:
+        return cls(settings.redis_prefix, settings.nats_prefix)
+
+    # JetStream
+    @property
+    def events_stream(self) -> str:
+        return f"{self.nats_prefix.upper()}_EVENTS"
+
+    @property
+    def outbox_stream(self) -> str:
+        return f"{self.nats_prefix.upper()}_OUTBOX"
+
+    def event_subject(self, partition: int, instance: str) -> str:
+        return f"{self.nats_prefix}.evt.{partition}.{instance}"
+
+    @property
+    def event_subjects(self) -> str:
+        return f"{self.nats_prefix}.evt.>"
+
+    def outbox_subject(self, instance: str) -> str:
+        return f"{self.nats_prefix}.out.{instance}"
+
+    @property
+    def outbox_subjects(self) -> str:
+        return f"{self.nats_prefix}.out.>"
+
+    def control_subject(self, instance: str) -> str:
+        return f"{self.nats_prefix}.ctl.{instance}"
+
+    @property
+    def placement_subject(self) -> str:
+        """Core NATS broadcast: instances were created, deleted or their desired state changed."""
+        return f"{self.nats_prefix}.placement"
+
+    # Redis
+    def lease_key(self, instance: str) -> str:
+        return f"{self.redis_prefix}:lease:{{{instance}}}"
+
+    def fence_key(self, instance: str) -> str:
+        return f"{self.redis_prefix}:fence:{{{instance}}}"
+
+    def state_key(self, instance: str) -> str:
+        return f"{self.redis_prefix}:state:{{{instance}}}"
+
+    @property
+    def workers_key(self) -> str:
+        return f"{self.redis_prefix}:workers"
+
+    def worker_key(self, worker: str) -> str:
+        return f"{self.redis_prefix}:worker:{worker}"
+
+    def sandbox_key(self, instance: str) -> str:
+        return f"{self.redis_prefix}:sandbox:{{{instance}}}"

@@ -1,0 +1,72 @@
+"""Redis access for live instance state, worker heartbeats and probes (redis-py lives here and in leases)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from enum import StrEnum
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from gateway.names import Names
+
+
+class InstanceStatus(StrEnum):
+    STARTING = "STARTING"
+    QR_PENDING = "QR_PENDING"
+    CONNECTING = "CONNECTING"
+    CONNECTED = "CONNECTED"
+    DISCONNECTED = "DISCONNECTED"
+    LOGGED_OUT = "LOGGED_OUT"
+    BANNED = "BANNED"
+    ERROR = "ERROR"
+    STOPPED = "STOPPED"
+
+
+def connect_redis(url: str) -> aioredis.Redis:
+    client: aioredis.Redis = aioredis.from_url(
+        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30
+    )
+    return client
+
+
+async def probe(url: str) -> bool:
+    client = connect_redis(url)
+    try:
+        async with asyncio.timeout(3):
+            return bool(await client.ping())
+    except (TimeoutError, RedisError, OSError):
+        return False
+    finally:
+        await client.aclose()
+
+
+class StateStore:
+    """Live instance state in a Redis hash per instance: status, qr, phone, error, owner, updated."""
+
+    def __init__(self, client: aioredis.Redis, names: Names) -> None:
+        self.redis = client
+        self.names = names
+
+    async def ping(self) -> None:
+        async with asyncio.timeout(2):
+            await self.redis.ping()
+
+    async def put(self, instance: str, **fields: Any) -> None:
+        data: dict[bytes | bytearray | memoryview[int] | str | int | float,
+                   bytes | bytearray | memoryview[int] | str | int | float] = {
+            k: ("" if v is None else str(v)) for k, v in fields.items()}
+        data["updated_ms"] = str(int(time.time() * 1000))
+        await self.redis.hset(self.names.state_key(instance), mapping=data)
+
+    async def get(self, instance: str) -> dict[str, str]:
+        raw = await self.redis.hgetall(self.names.state_key(instance))
+        return {str(k): str(v) for k, v in raw.items()}
+
+    async def forget(self, instance: str) -> None:
+        await self.redis.delete(self.names.state_key(instance))
+
+    async def close(self) -> None:
+        await self.redis.aclose()

@@ -1,0 +1,1 @@
+"""Postgres access (asyncpg lives only in this package and in ``dispatch.store``)."""
