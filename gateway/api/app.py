@@ -47,9 +47,12 @@ def create_app(settings: Settings) -> FastAPI:
                       state=StateStore(redis, names), bus=None)
         app.state.zg = zg
         if settings.partner_token and settings.client_token:
-            await zg.instances.upsert_partner(
-                DEFAULT_PARTNER, hash_token(settings.partner_token.get_secret_value()),
-                hash_token(settings.client_token.get_secret_value()))
+            try:
+                await zg.instances.upsert_partner(
+                    DEFAULT_PARTNER, hash_token(settings.partner_token.get_secret_value()),
+                    hash_token(settings.client_token.get_secret_value()))
+            except Exception as exc:  # the api still starts; /ready reports Postgres
+                log.warning("partner bootstrap skipped: %s", type(exc).__name__)
         connector = asyncio.create_task(_connect_bus_forever(zg, settings.nats_url))
         try:
             await asyncio.wait_for(asyncio.shield(connector), timeout=3)
