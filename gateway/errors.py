@@ -12,7 +12,10 @@ ZapgateError
 ├── PayloadTooLarge                  413
 ├── InstanceUnavailable              503 no worker runs the instance (yet)
 ├── ControlFailed                    502 the owning worker answered with an error
-└── ServiceDown                      503 a backing service is unreachable
+├── ServiceDown                      503 a backing service is unreachable
+└── EngineError                      409 the engine refused the action
+    ├── NotConnected
+    └── AlreadyPaired
 """
 
 from __future__ import annotations
@@ -117,3 +120,21 @@ class ServiceDown(ZapgateError):
     services: list[str] = field(default_factory=list)
     status: ClassVar[int] = 503
     code: ClassVar[str] = "SERVICE_UNAVAILABLE"
+
+
+@dataclass
+class EngineError(ZapgateError):
+    """The engine refused or failed an action."""
+
+    status: ClassVar[int] = 409
+    code: ClassVar[str] = "ENGINE_ERROR"
+
+
+@dataclass
+class NotConnected(EngineError):
+    code: ClassVar[str] = "NOT_CONNECTED"
+
+
+@dataclass
+class AlreadyPaired(EngineError):
+    code: ClassVar[str] = "ALREADY_PAIRED"

@@ -57,3 +57,8 @@ class Instance:
     created_at: datetime
     updated_at: datetime
     due_at: datetime
+    device_jid: str | None = None
+    phone: str | None = None
+    auto_read_message: bool = False
+    call_reject_auto: bool = False
+    call_reject_message: str | None = None

@@ -65,5 +65,10 @@ class Names:
     def worker_key(self, worker: str) -> str:
         return f"{self.redis_prefix}:worker:{worker}"
 
-    def sandbox_key(self, instance: str) -> str:
-        return f"{self.redis_prefix}:sandbox:{{{instance}}}"
+    def sandbox_sent_key(self, instance: str) -> str:
+        """Sandbox engine: every send, in order (the simulated phone's record)."""
+        return f"{self.redis_prefix}:sandbox:sent:{{{instance}}}"
+
+    @property
+    def audit_key(self) -> str:
+        return f"{self.redis_prefix}:audit"

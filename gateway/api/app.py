@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import health, instance, partner
+from gateway.api import health, instance, partner, sandbox
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.state import AppState
@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(partner.router)
     app.include_router(instance.router)
+    app.include_router(sandbox.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

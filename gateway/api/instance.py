@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+import segno
+from fastapi import APIRouter, Body, Depends, Path
 
-from gateway.api.auth import State, instance_auth
+from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.partner import instance_view
+from gateway.api.state import AppState
+from gateway.control import Action, ControlClient
+from gateway.engines.sandbox_inbound import validate_phone
+from gateway.errors import InstanceUnavailable, InvalidInput
+from gateway.models import Instance
 from gateway.state import InstanceStatus
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
@@ -14,17 +21,124 @@ router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies
 STATUS_CONNECTED = "You are already connected."
 STATUS_RESTORE = "You need to restore the session."
 STATUS_NOT_CONNECTED = "You are not connected."
+Value = Annotated[dict[str, Any], Body()]
 
 
 def status_body(live: dict[str, str]) -> dict[str, Any]:
     status = live.get("status", InstanceStatus.STOPPED.value)
     if status == InstanceStatus.CONNECTED:
         return {"connected": True, "error": STATUS_CONNECTED, "smartphoneConnected": True}
-    if status == InstanceStatus.DISCONNECTED and live.get("phone"):
+    if status in (InstanceStatus.DISCONNECTED, InstanceStatus.CONNECTING) and live.get("phone"):
         return {"connected": False, "error": STATUS_RESTORE, "smartphoneConnected": False}
     return {"connected": False, "error": STATUS_NOT_CONNECTED, "smartphoneConnected": False}
+
+
+def control(zg: AppState) -> ControlClient:
+    return ControlClient(zg.need_bus(), zg.names, zg.settings.control_timeout_s)
+
+
+async def _current_qr(zg: AppState, instance_id: str) -> str | dict[str, Any]:
+    live = await zg.state.get(instance_id)
+    if live.get("status") == InstanceStatus.CONNECTED:
+        return {"connected": True, "error": STATUS_CONNECTED, "value": None}
+    if not live.get("owner") or live.get("status") in (None, InstanceStatus.STOPPED):
+        raise InstanceUnavailable("no worker is running this instance yet; retry in a few seconds")
+    if not live.get("qr"):
+        raise InstanceUnavailable(f"no QR code yet (status {live.get('status')}); retry in a few seconds")
+    return live["qr"]
 
 
 @router.get("/status")
 async def status(instance_id: str, zg: State) -> dict[str, Any]:
     return status_body(await zg.state.get(instance_id))
+
+
+@router.get("/qr-code")
+async def qr_code(instance_id: str, zg: State) -> dict[str, Any]:
+    qr = await _current_qr(zg, instance_id)
+    return qr if isinstance(qr, dict) else {"value": qr}
+
+
+@router.get("/qr-code/image")
+async def qr_code_image(instance_id: str, zg: State) -> dict[str, Any]:
+    qr = await _current_qr(zg, instance_id)
+    if isinstance(qr, dict):
+        return qr
+    return {"value": segno.make_qr(qr).png_data_uri(scale=6, border=2)}
+
+
+@router.get("/phone-code/{phone}")
+async def phone_code(instance_id: str, zg: State, phone: Annotated[str, Path(max_length=20)]) -> dict[str, Any]:
+    validate_phone(phone, "phone")
+    result = await control(zg).call(instance_id, Action.PAIR_CODE, phone=phone)
+    return {"value": result["code"]}
+
+
+@router.get("/restart")
+async def restart(instance_id: str, zg: State) -> dict[str, Any]:
+    await control(zg).call(instance_id, Action.RESTART)
+    return {"value": True}
+
+
+@router.get("/disconnect")
+async def disconnect(instance_id: str, zg: State) -> dict[str, Any]:
+    await control(zg).call(instance_id, Action.LOGOUT)
+    return {"value": True}
+
+
+@router.get("/device")
+async def device(instance: InstanceDep, zg: State) -> dict[str, Any]:
+    live = await zg.state.get(instance.id)
+    return {"phone": live.get("phone") or instance.phone or "", "imgUrl": None, "about": "",
+            "name": instance.name, "device": {"sessionName": "zapgate", "device_model": "zapgate"},
+            "originalDevice": "android", "sessionId": 0, "isBusiness": live.get("is_business") == "1",
+            "connected": live.get("status") == InstanceStatus.CONNECTED}
+
+
+@router.get("/me")
+async def me(instance: InstanceDep, zg: State) -> dict[str, Any]:
+    view = instance_view(zg, instance, await zg.state.get(instance.id))
+    view.update({"connected": view["whatsappConnected"], "callRejectAuto": instance.call_reject_auto,
+                 "callRejectMessage": instance.call_reject_message or "",
+                 "autoReadMessage": instance.auto_read_message, "initialDataCallbackUrl": ""})
+    return view
+
+
+def _value(body: dict[str, Any], kind: type, what: str) -> Any:
+    if "value" not in body:
+        raise InvalidInput("is required", field="value")
+    value = body["value"]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InvalidInput(f"must be {what}", field="value")
+    return value
+
+
+async def _update(zg: AppState, instance: Instance, **fields: Any) -> dict[str, bool]:
+    await zg.instances.update_fields(instance.id, **fields)
+    return {"value": True}
+
+
+@router.put("/update-name")
+async def update_name(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
+    name = _value(body, str, "a string")
+    if len(name) > 120:
+        raise InvalidInput("must be at most 120 characters", field="value")
+    return await _update(zg, instance, name=name.strip())
+
+
+@router.put("/update-auto-read-message")
+async def update_auto_read(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
+    return await _update(zg, instance, auto_read_message=_value(body, bool, "true or false"))
+
+
+@router.put("/update-call-reject-auto")
+async def update_call_reject(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
+    return await _update(zg, instance, call_reject_auto=_value(body, bool, "true or false"))
+
+
+@router.put("/update-call-reject-message")
+async def update_call_reject_message(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
+    message = _value(body, str, "a string")
+    if len(message) > 1000:
+        raise InvalidInput("must be at most 1000 characters", field="value")
+    return await _update(zg, instance, call_reject_message=message)

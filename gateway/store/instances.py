@@ -11,7 +11,8 @@ from gateway.store.db import Database
 _CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
 _COLUMNS = (
     "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
-    f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, due_at"
+    f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, due_at, "
+    "device_jid, phone, auto_read_message, call_reject_auto, call_reject_message"
 )
 
 
@@ -30,6 +31,11 @@ def _instance(row: Any) -> Instance:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         due_at=row["due_at"],
+        device_jid=row["device_jid"],
+        phone=row["phone"],
+        auto_read_message=row["auto_read_message"],
+        call_reject_auto=row["call_reject_auto"],
+        call_reject_message=row["call_reject_message"],
     )
 
 
@@ -113,8 +119,9 @@ class InstanceStore:
         return bool(status.endswith(" 1"))
 
     async def update_fields(self, instance_id: str, **fields: Any) -> None:
-        allowed = {k.column for k in CallbackKind} | {"name", "notify_sent_by_me", "desired_state",
-                                                      "webhook_secret_version"}
+        allowed = {k.column for k in CallbackKind} | {
+            "name", "notify_sent_by_me", "desired_state", "webhook_secret_version", "device_jid", "phone",
+            "auto_read_message", "call_reject_auto", "call_reject_message"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"not updatable: {sorted(bad)}")
@@ -123,6 +130,24 @@ class InstanceStore:
             f"UPDATE instances SET {sets}, updated_at = now() WHERE id = $1 AND deleted_at IS NULL",
             instance_id, *fields.values(),
         )
+
+    async def get_any(self, instance_id: str) -> tuple[Instance, bool] | None:
+        """The instance even when deleted, with ``deleted`` (the worker must log deleted ones out)."""
+        row = await self.db.pool.fetchrow(
+            f"SELECT {_COLUMNS}, deleted_at IS NOT NULL AS deleted FROM instances WHERE id = $1", instance_id)
+        return None if row is None else (_instance(row), bool(row["deleted"]))
+
+    async def record_status(self, instance_id: str, status: str, *, phone: str | None, error: str | None,
+                            worker_id: str, fence: int) -> None:
+        await self.db.pool.execute(
+            "INSERT INTO instance_status_history (instance_id, status, phone, error, worker_id, fence) "
+            "VALUES ($1, $2, $3, $4, $5, $6)", instance_id, status, phone, error, worker_id, fence)
+
+    async def status_history(self, instance_id: str, limit: int = 100) -> list[tuple[str, str | None]]:
+        rows = await self.db.pool.fetch(
+            "SELECT status, error FROM instance_status_history WHERE instance_id = $1 ORDER BY id LIMIT $2",
+            instance_id, limit)
+        return [(r["status"], r["error"]) for r in rows]
 
     async def live_ids(self) -> list[InstanceId]:
         rows = await self.db.pool.fetch(

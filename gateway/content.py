@@ -1,0 +1,158 @@
+"""Message content, our own types: what an inbound message carries and what an outgoing one sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """Where a media file is: WhatsApp's encrypted copy (inbound) or our stored/fetched copy."""
+
+    mime_type: str = ""
+    file_length: int = 0
+    sha256_hex: str = ""
+    direct_path: str = ""
+    url: str | None = None  # our stored URL once downloaded (media issue)
+    thumbnail_b64: str | None = None  # WhatsApp's embedded JPEG thumbnail
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    title: str | None = None
+    description: str | None = None
+    url: str | None = None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    media: MediaRef
+    caption: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    media: MediaRef
+    ptt: bool = False
+    seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    media: MediaRef
+    caption: str = ""
+    width: int = 0
+    height: int = 0
+    seconds: int = 0
+    is_gif: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ptv:
+    media: MediaRef
+    caption: str = ""
+    width: int = 0
+    height: int = 0
+    seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    media: MediaRef
+    file_name: str = ""
+    title: str = ""
+    caption: str = ""
+    page_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Sticker:
+    media: MediaRef
+    width: int = 0
+    height: int = 0
+    is_animated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str = ""
+    address: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveLocation:
+    latitude: float
+    longitude: float
+    caption: str = ""
+    sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    display_name: str
+    vcard: str = ""
+    phones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    display_name: str
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    emoji: str  # "" = reaction removed
+    message_id: str
+    from_me: bool = False
+    chat: str = ""
+    participant: str | None = None
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    question: str
+    options: tuple[str, ...]
+    max_options: int = 0  # 0 = multiple choice
+
+
+@dataclass(frozen=True, slots=True)
+class PollVote:
+    poll_message_id: str
+    options: tuple[str, ...] = ()
+    option_hashes: tuple[str, ...] = ()  # sha256 hex of chosen names when names are unknown
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonsResponse:
+    button_id: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListResponse:
+    selected_row_id: str
+    title: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    kind: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+Content = (Text | Image | Audio | Video | Ptv | Document | Sticker | Location | LiveLocation | Contact
+           | Contacts | Reaction | Poll | PollVote | ButtonsResponse | ListResponse | Unsupported)
+
+CONTENT_TYPES: tuple[type, ...] = (Text, Image, Audio, Video, Ptv, Document, Sticker, Location, LiveLocation,
+                                   Contact, Contacts, Reaction, Poll, PollVote, ButtonsResponse, ListResponse,
+                                   Unsupported)

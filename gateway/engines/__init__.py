@@ -1,0 +1,1 @@
+"""Engines: one WhatsApp session each. ``neonize`` (real) and ``sandbox`` (simulated phone)."""

@@ -1,0 +1,222 @@
+"""One leased instance inside a worker: its engine, its live state and its control requests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from gateway.bus import Bus
+from gateway.config import Settings
+from gateway.control import Action, decode_request, error_reply, ok_reply
+from gateway.engines.base import Engine, EngineContext, Outgoing
+from gateway.engines.factory import build_engine
+from gateway.errors import InvalidInput, ZapgateError
+from gateway.events import (
+    Connected,
+    Disconnected,
+    EngineEvent,
+    LoggedOut,
+    MessageReceived,
+    PairSucceeded,
+    QrCodeChanged,
+    StreamReplaced,
+    TemporaryBan,
+)
+from gateway.leases import Lease, LeaseManager
+from gateway.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
+from gateway.models import EngineKind, Instance
+from gateway.names import Names
+from gateway.state import InstanceStatus, StateStore
+from gateway.store.instances import InstanceStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SessionDeps:
+    settings: Settings
+    names: Names
+    state: StateStore
+    store: InstanceStore
+    leases: LeaseManager
+    bus: Bus
+    record_send: Callable[[str, str, Outgoing], None] | None = None
+    on_event: Callable[[str, EngineEvent], None] | None = None  # capture hook (pipeline issue)
+
+
+class Session:
+    """Owns one engine. ``start()``/``stop()``; events are applied to live state in order."""
+
+    def __init__(self, lease: Lease, instance: Instance, deps: SessionDeps) -> None:
+        self.lease = lease
+        self.instance = instance
+        self.deps = deps
+        self.status = InstanceStatus.STARTING
+        self.phone: str | None = instance.phone
+        self.device_jid = instance.device_jid
+        self.engine: Engine | None = None
+        self.stopping = False
+        self._updates: asyncio.Queue[EngineEvent | None] = asyncio.Queue()
+        self._applier: asyncio.Task[None] | None = None
+        self._control_sub: Any = None
+        self.events_seen = 0
+
+    def __repr__(self) -> str:
+        return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
+
+    @property
+    def id(self) -> str:
+        return self.instance.id
+
+    # lifecycle ----------------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self._put_state(InstanceStatus.STARTING, error="")
+        self._applier = asyncio.create_task(self._apply_loop(), name=f"state-{self.id}")
+        self.engine = self._build_engine()
+        self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
+        await self.deps.leases.audit(self.lease, "start")
+        await self.engine.connect()
+
+    def _build_engine(self) -> Engine:
+        record = None
+        if self.deps.record_send is not None:
+            recorder = self.deps.record_send
+            instance_id = self.id
+
+            def record(message_id: str, out: Outgoing) -> None:
+                recorder(instance_id, message_id, out)
+
+        ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
+                            device_jid=self.device_jid, record_send=record)
+        return build_engine(self.instance.engine, ctx)
+
+    async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
+        """Stop the engine (logging out first when asked), then flush state updates in order."""
+        self.stopping = True
+        if self._control_sub is not None:
+            await self.deps.bus.unserve(self._control_sub)
+            self._control_sub = None
+        if self.engine is not None:
+            try:
+                await (self.engine.logout() if logout else self.engine.disconnect())
+            except Exception:
+                log.exception("engine stop failed", extra={"instance_id": self.id})
+        await self._updates.put(None)
+        if self._applier is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._applier
+        if still_owner:
+            await self._put_state(InstanceStatus.STOPPED)
+        await self.deps.leases.audit(self.lease, "stop")
+
+    # events ---------------------------------------------------------------------------------------
+    def on_event(self, event: EngineEvent) -> None:
+        """The engine callback: synchronous, keeps engine order."""
+        self.events_seen += 1
+        ENGINE_EVENTS.labels(type(event).__name__).inc()
+        if self.deps.on_event is not None:
+            self.deps.on_event(self.id, event)
+        if not isinstance(event, MessageReceived):
+            self._updates.put_nowait(event)
+
+    async def _apply_loop(self) -> None:
+        while (event := await self._updates.get()) is not None:
+            try:
+                await self._apply(event)
+            except Exception:
+                log.exception("applying %s failed", type(event).__name__, extra={"instance_id": self.id})
+
+    async def _apply(self, event: EngineEvent) -> None:
+        log.info("engine event %s", type(event).__name__, extra={"instance_id": self.id})
+        if isinstance(event, QrCodeChanged):
+            await self._put_state(InstanceStatus.QR_PENDING, qr=event.code, qr_expires_ms=event.expires_at_ms)
+        elif isinstance(event, PairSucceeded):
+            self.phone, self.device_jid = event.phone, event.device_jid
+            await self.deps.store.update_fields(self.id, device_jid=event.device_jid, phone=event.phone)
+            await self._put_state(InstanceStatus.CONNECTING, qr="", phone=event.phone)
+        elif isinstance(event, Connected):
+            self.phone = event.phone
+            await self._put_state(InstanceStatus.CONNECTED, qr="", phone=event.phone, error="",
+                                  is_business=int(event.is_business))
+        elif isinstance(event, Disconnected):
+            await self._put_state(InstanceStatus.DISCONNECTED, error=event.reason)
+        elif isinstance(event, LoggedOut):
+            self.device_jid = None
+            await self.deps.store.update_fields(self.id, device_jid=None)
+            await self._put_state(InstanceStatus.LOGGED_OUT, error=event.reason, qr="")
+            if not self.stopping:
+                await self._restart_engine(fresh=True)
+        elif isinstance(event, TemporaryBan):
+            await self._put_state(InstanceStatus.BANNED, error=f"temporary ban {event.code} for {event.expires_s}s")
+        elif isinstance(event, StreamReplaced):
+            await self._put_state(InstanceStatus.ERROR, error="stream replaced: the device connected elsewhere")
+            if self.engine is not None:
+                await self.engine.disconnect()
+
+    async def _put_state(self, status: InstanceStatus, **fields: Any) -> None:
+        if not await self.deps.leases.holds(self.lease):
+            return  # a newer owner writes the state now
+        changed = status != self.status or ("error" in fields and fields["error"])
+        self.status = status
+        await self.deps.state.put(self.id, status=status.value, owner=self.lease.worker_id,
+                                  fence=self.lease.fence, **fields)
+        if changed or status == InstanceStatus.STARTING:
+            await self.deps.store.record_status(self.id, status.value, phone=self.phone,
+                                                error=fields.get("error") or None,
+                                                worker_id=self.lease.worker_id, fence=self.lease.fence)
+
+    async def _restart_engine(self, *, fresh: bool) -> None:
+        if self.engine is not None:
+            await self.engine.disconnect()
+        if fresh:
+            self.device_jid = None
+        self.engine = self._build_engine()
+        await self.engine.connect()
+
+    # control ----------------------------------------------------------------------------------------
+    async def handle_control(self, data: bytes) -> bytes:
+        try:
+            action, args = decode_request(data)
+        except (ValueError, KeyError, orjson.JSONDecodeError):
+            return error_reply(InvalidInput("malformed control request", field="action"))
+        try:
+            if not await self.deps.leases.holds(self.lease):
+                raise ZapgateError("this worker no longer owns the instance")
+            result = await self._act(action, args)
+        except ZapgateError as exc:
+            CONTROL_REQUESTS.labels(action.value, "false").inc()
+            return error_reply(exc)
+        CONTROL_REQUESTS.labels(action.value, "true").inc()
+        return ok_reply(result)
+
+    async def _act(self, action: Action, args: dict[str, Any]) -> dict[str, Any]:
+        engine = self.engine
+        assert engine is not None
+        if action is Action.PAIR_CODE:
+            return {"code": await engine.pair_phone(str(args.get("phone", "")))}
+        if action is Action.RESTART:
+            await self._restart_engine(fresh=False)
+            return {}
+        if action is Action.LOGOUT:
+            await engine.logout()
+            return {}
+        if self.instance.engine is not EngineKind.SANDBOX:
+            raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
+        from gateway.engines.sandbox import SandboxEngine
+
+        assert isinstance(engine, SandboxEngine)
+        if action is Action.SANDBOX_SCAN:
+            return {"deviceJid": await engine.scan(str(args.get("phone", "")))}
+        if action is Action.SANDBOX_INBOUND:
+            return {"messageId": engine.inject_message(args)}
+        if action is Action.SANDBOX_PRESENCE:
+            engine.inject_presence(args)
+            return {}
+        await engine.drop()
+        return {}

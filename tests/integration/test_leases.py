@@ -1,0 +1,50 @@
+"""Leases: exclusive, fenced, renewable only by the holder, released by compare-and-delete."""
+
+from __future__ import annotations
+
+import asyncio
+
+from gateway.config import Settings
+from gateway.leases import LeaseManager
+from gateway.names import Names
+from gateway.state import connect_redis
+
+
+async def test_lease_lifecycle(settings: Settings) -> None:
+    redis = connect_redis(settings.redis_url)
+    names = Names.from_settings(settings)
+    a = LeaseManager(redis, names, "wa", ttl_s=1.0)
+    b = LeaseManager(redis, names, "wb", ttl_s=1.0)
+    try:
+        la = await a.acquire("I1")
+        assert la is not None and la.fence == 1
+        assert await b.acquire("I1") is None
+        assert await a.owner("I1") == ("wa", 1)
+        assert (await a.renew_many([la]))["I1"] is True
+        await asyncio.sleep(1.2)  # expired: b takes it with a higher fence
+        lb = await b.acquire("I1")
+        assert lb is not None and lb.fence == 2
+        assert await a.holds(la) is False and await b.holds(lb) is True
+        assert (await a.renew_many([la]))["I1"] is False
+        assert await a.release(la) is False  # compare-and-delete refuses a stale holder
+        assert await b.release(lb) is True
+        assert await a.owner("I1") is None
+    finally:
+        await redis.aclose()
+
+
+async def test_heartbeats(settings: Settings) -> None:
+    redis = connect_redis(settings.redis_url)
+    names = Names.from_settings(settings)
+    a = LeaseManager(redis, names, "wa", ttl_s=1.0)
+    b = LeaseManager(redis, names, "wb", ttl_s=1.0)
+    try:
+        await a.heartbeat(5, 0)
+        await b.heartbeat(0.3, 0)
+        assert await a.live_workers() == ["wa", "wb"]
+        await asyncio.sleep(0.4)
+        assert await a.live_workers() == ["wa"]
+        await a.leave()
+        assert await a.live_workers() == []
+    finally:
+        await redis.aclose()
