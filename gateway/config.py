@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     neonize_qr_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 150.0
     neonize_threads: Annotated[int, Field(ge=8, le=4096)] = 256
     neonize_database_url: str | None = None
+    neonize_db_idle_timeout_s: Annotated[float, Field(ge=0, le=86400)] = 120.0
 
     media_store: MediaStoreKind = MediaStoreKind.LOCAL
     media_dir: Path = Path(".zapgate/media")

@@ -145,7 +145,8 @@ class Session:
             await self._put_state(InstanceStatus.CONNECTED, qr="", phone=event.phone, error="",
                                   is_business=int(event.is_business))
         elif isinstance(event, Disconnected):
-            await self._put_state(InstanceStatus.DISCONNECTED, error=event.reason)
+            status = InstanceStatus.DISCONNECTED if event.will_reconnect else InstanceStatus.ERROR
+            await self._put_state(status, error=event.reason)
         elif isinstance(event, LoggedOut):
             self.device_jid = None
             await self.deps.store.update_fields(self.id, device_jid=None)

@@ -16,6 +16,7 @@ import orjson
 from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.engines.base import Outgoing
+from gateway.engines.neonize.runtime import device_store_database
 from gateway.leases import Lease, LeaseManager
 from gateway.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
 from gateway.names import Names
@@ -23,7 +24,7 @@ from gateway.placement import plan
 from gateway.runtime import TaskGroupOwner, stop_event_on_signals
 from gateway.session import Session, SessionDeps
 from gateway.state import StateStore, connect_redis
-from gateway.store.db import Database
+from gateway.store.db import Database, ensure_database
 from gateway.store.instances import InstanceStore
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,8 @@ class Worker:
 
     # main loop -------------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
+        if not self.settings.neonize_database_url:
+            await ensure_database(self.settings.database_url, device_store_database(self.settings))
         sub = await self.bus.subscribe(self.names.placement_subject, self._on_placement)
         await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
         await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
+import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,12 @@ from gateway.bootstrap import PartnerTokens, bootstrap_partner
 from gateway.config import Settings
 from gateway.store.db import drop_schema
 from gateway.store.migrate import migrate
+
+with warnings.catch_warnings():
+    # neonize's import runs os.popen("uname -a") and leaks the pipe (reference/neonize.md §6).
+    warnings.simplefilter("ignore", ResourceWarning)
+    import neonize.client  # noqa: F401
+    gc.collect()
 
 PARTNER_TOKEN = "P" + "A1" * 16
 CLIENT_TOKEN = "F" + "b2" * 16 + "S"

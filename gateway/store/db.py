@@ -92,6 +92,17 @@ async def ensure_schema(settings: Settings) -> None:
         await conn.close()
 
 
+async def ensure_database(url: str, name: str) -> None:
+    """Create database ``name`` on the server of ``url`` unless it exists (safe under races)."""
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
 async def drop_schema(settings: Settings) -> None:
     conn = await asyncpg.connect(settings.database_url, timeout=5)
     try:
