@@ -144,12 +144,23 @@ class ChatPresenceChanged:
     last_seen_ms: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MessageSent:
+    """Emitted by the sender when a queued message left (or finally failed to leave) for WhatsApp."""
+
+    zaap_id: str
+    message_id: str
+    chat: Address
+    error: str | None = None
+    message: MessageReceived | None = None  # the sent message as a fromMe/fromApi message
+
+
 EngineEvent = (QrCodeChanged | PairSucceeded | Connected | Disconnected | LoggedOut | StreamReplaced
-               | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged)
+               | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged | MessageSent)
 
 ENGINE_EVENTS: tuple[type, ...] = (QrCodeChanged, PairSucceeded, Connected, Disconnected, LoggedOut,
                                    StreamReplaced, TemporaryBan, MessageReceived, ReceiptReceived,
-                                   ChatPresenceChanged)
+                                   ChatPresenceChanged, MessageSent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +181,8 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
         return f"{instance_id}:msg:{event.message_id}:{'edit' if event.is_edit else 'new'}"
     if isinstance(event, ReceiptReceived):
         return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
+    if isinstance(event, MessageSent):
+        return f"{instance_id}:sent:{event.zaap_id}"
     return f"{instance_id}:{type(event).__name__}:{epoch}:{seq}"
 
 

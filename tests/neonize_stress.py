@@ -64,6 +64,7 @@ async def main(sessions: int, dsn: str, no_lock: bool) -> int:
                 reads[0] += 1
             time.sleep(0.001)  # like API calls arriving, rather than a GIL-starving spin
 
+    await runtime.ensure_store(dsn)  # the one-time migration, before the readers start
     threads = [threading.Thread(target=reader, daemon=True) for _ in range(4)]
     for t in threads:
         t.start()

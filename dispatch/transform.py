@@ -1,0 +1,210 @@
+"""Our events → Z-API webhook payloads. Pure: no I/O, no clock, no globals (reference/zapi.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from gateway import content as c
+from gateway.events import (
+    Address,
+    ChatPresenceChanged,
+    Connected,
+    Disconnected,
+    Envelope,
+    LoggedOut,
+    MessageReceived,
+    MessageSent,
+    ReceiptReceived,
+)
+
+
+class Hook(StrEnum):
+    """Which configured URL a payload goes to."""
+
+    RECEIVED = "received"
+    DELIVERY = "delivery"
+    MESSAGE_STATUS = "messageStatus"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    PRESENCE_CHAT = "presenceChat"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    instance_id: str
+    connected_phone: str
+    notify_sent_by_me: bool
+
+
+def chat_id(a: Address) -> str:
+    """Z-API's ``phone``: digits, ``<id>-group``, ``<id>@newsletter``, ``<id>-broadcast`` or ``<n>@lid``."""
+    user, _, server = a.jid.partition("@")
+    if server == "g.us":
+        return f"{user}-group"
+    if server == "newsletter":
+        return a.jid
+    if server == "broadcast":
+        return f"{user}-broadcast"
+    if a.phone:
+        return a.phone
+    if server == "lid":
+        return a.jid
+    return user
+
+
+def _media_fields(m: c.MediaRef) -> dict[str, Any]:
+    return {"mimeType": m.mime_type}
+
+
+def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[str, Any] | None:
+    """The one content key of a ReceivedCallback and its object (None: nothing Z-API would show)."""
+    if isinstance(body, c.Text):
+        text: dict[str, Any] = {"message": body.text}
+        if body.url or body.title or body.description:
+            text.update({"title": body.title, "description": body.description, "url": body.url})
+        return "text", text
+    if isinstance(body, c.Image):
+        return "image", {"imageUrl": body.media.url, "thumbnailUrl": None, "caption": body.caption,
+                         **_media_fields(body.media), "width": body.width, "height": body.height,
+                         "viewOnce": view_once}
+    if isinstance(body, c.Audio):
+        return "audio", {"ptt": body.ptt, "seconds": body.seconds, "audioUrl": body.media.url,
+                         **_media_fields(body.media), "viewOnce": view_once}
+    if isinstance(body, c.Video):
+        return "video", {"videoUrl": body.media.url, "caption": body.caption, **_media_fields(body.media),
+                         "width": body.width, "height": body.height, "seconds": body.seconds,
+                         "viewOnce": view_once, "isGif": body.is_gif}
+    if isinstance(body, c.Ptv):
+        return "ptv", {"ptvUrl": body.media.url, "caption": body.caption, **_media_fields(body.media),
+                       "width": body.width, "height": body.height, "seconds": body.seconds}
+    if isinstance(body, c.Document):
+        return "document", {"documentUrl": body.media.url, **_media_fields(body.media), "title": body.title,
+                            "pageCount": body.page_count, "fileName": body.file_name, "caption": body.caption,
+                            "thumbnailUrl": None}
+    if isinstance(body, c.Sticker):
+        return "sticker", {"stickerUrl": body.media.url, **_media_fields(body.media), "width": body.width,
+                           "height": body.height, "isAnimated": body.is_animated}
+    if isinstance(body, c.Location):
+        return "location", {"longitude": body.longitude, "latitude": body.latitude, "address": body.address,
+                            "url": body.url, "name": body.name, "thumbnailUrl": None}
+    if isinstance(body, c.LiveLocation):
+        return "liveLocation", {"longitude": body.longitude, "latitude": body.latitude,
+                                "sequence": body.sequence, "caption": body.caption}
+    if isinstance(body, c.Contact):
+        return "contact", {"displayName": body.display_name, "vCard": body.vcard, "phones": list(body.phones)}
+    if isinstance(body, c.Contacts):
+        first = body.contacts[0] if body.contacts else c.Contact(body.display_name)
+        return "contact", {"displayName": first.display_name, "vCard": first.vcard, "phones": list(first.phones),
+                           "contacts": [{"displayName": x.display_name, "vCard": x.vcard, "phones": list(x.phones)}
+                                        for x in body.contacts]}
+    if isinstance(body, c.Reaction):
+        return "reaction", {"value": body.emoji, "time": body.time_ms, "reactionBy": ctx_phone,
+                            "referencedMessage": {"messageId": body.message_id, "fromMe": body.from_me,
+                                                  "phone": chat_id(Address(body.chat, body.chat.split("@")[0]))
+                                                  if body.chat else None,
+                                                  "participant": body.participant}}
+    if isinstance(body, c.Poll):
+        return "poll", {"question": body.question, "pollMaxOptions": body.max_options,
+                        "options": [{"name": o} for o in body.options]}
+    if isinstance(body, c.PollVote):
+        return "pollVote", {"pollMessageId": body.poll_message_id, "options": [{"name": o} for o in body.options]}
+    if isinstance(body, c.ButtonsResponse):
+        return "buttonsResponseMessage", {"buttonId": body.button_id, "message": body.text}
+    if isinstance(body, c.ListResponse):
+        return "listResponseMessage", {"message": body.text, "title": body.title,
+                                       "selectedRowId": body.selected_row_id}
+    return None
+
+
+def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, status: str = "RECEIVED") -> dict[str, Any]:
+    group = ev.is_group
+    sender_id = ev.sender.phone or (ev.sender.lid or "")
+    payload: dict[str, Any] = {
+        "isStatusReply": ev.is_status_reply,
+        "chatLid": None if group else ev.chat.lid,
+        "connectedPhone": ctx.connected_phone,
+        "waitingMessage": ev.waiting,
+        "isEdit": ev.is_edit,
+        "isGroup": group,
+        "isNewsletter": ev.is_newsletter,
+        "instanceId": ctx.instance_id,
+        "messageId": ev.message_id,
+        "phone": chat_id(ev.chat),
+        "fromMe": ev.from_me,
+        "momment": ev.timestamp_ms,
+        "status": status,
+        "chatName": None if (group or ev.from_me) else (ev.push_name or None),
+        "senderPhoto": None,
+        "senderName": ev.push_name,
+        "participantPhone": ev.sender.phone if group else None,
+        "participantLid": ev.sender.lid,
+        "photo": None,
+        "broadcast": ev.is_broadcast,
+        "referenceMessageId": ev.quoted_id,
+        "messageExpirationSeconds": ev.ephemeral_s,
+        "forwarded": ev.forwarded,
+        "type": "ReceivedCallback",
+        "fromApi": from_api,
+    }
+    if ev.is_edit and ev.edited_id:
+        payload["editMessageId"] = ev.edited_id
+    if isinstance(ev.content, c.Unsupported) and ev.content.kind == "revoke":
+        payload.update({"notification": "REVOKE", "notificationParameters": [], "callId": None, "code": None,
+                        "expiresAt": None, "externalAdReply": None})
+        return payload
+    obj = content_object(ev.content, ev.view_once, sender_id.split("@")[0] if "@lid" not in sender_id else sender_id)
+    if obj is not None:
+        payload[obj[0]] = obj[1]
+    return payload
+
+
+def message_status(ev: ReceiptReceived, ctx: Context) -> dict[str, Any]:
+    payload: dict[str, Any] = {"instanceId": ctx.instance_id, "status": ev.status.value,
+                               "ids": list(ev.message_ids), "momment": ev.timestamp_ms,
+                               "phone": chat_id(ev.chat), "type": "MessageStatusCallback", "isGroup": ev.is_group}
+    if ev.is_group and ev.participant is not None:
+        payload["participant"] = chat_id(ev.participant)
+        payload["participantDevice"] = ev.device
+    else:
+        payload["phoneDevice"] = ev.device
+    return payload
+
+
+def delivery(ev: MessageSent, ctx: Context) -> dict[str, Any]:
+    payload: dict[str, Any] = {"phone": chat_id(ev.chat), "zaapId": ev.zaap_id, "messageId": ev.message_id or None,
+                               "type": "DeliveryCallback", "instanceId": ctx.instance_id}
+    if ev.error:
+        payload["error"] = ev.error
+    return payload
+
+
+def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
+    """Every webhook payload one event produces, with the URL kind each goes to."""
+    ev = env.event
+    if isinstance(ev, MessageReceived):
+        if ev.from_me and not ctx.notify_sent_by_me:
+            return []
+        if isinstance(ev.content, c.Unsupported) and ev.content.kind != "revoke":
+            return []
+        return [(Hook.RECEIVED, received(ev, ctx))]
+    if isinstance(ev, MessageSent):
+        out = [(Hook.DELIVERY, delivery(ev, ctx))]
+        if ev.message is not None and not ev.error and ctx.notify_sent_by_me:
+            out.append((Hook.RECEIVED, received(ev.message, ctx, from_api=True, status="SENT")))
+        return out
+    if isinstance(ev, ReceiptReceived):
+        return [(Hook.MESSAGE_STATUS, message_status(ev, ctx))]
+    if isinstance(ev, ChatPresenceChanged):
+        return [(Hook.PRESENCE_CHAT, {"type": "PresenceChatCallback", "phone": chat_id(ev.chat),
+                                      "status": ev.state.value, "lastSeen": ev.last_seen_ms,
+                                      "instanceId": ctx.instance_id})]
+    if isinstance(ev, Connected):
+        return [(Hook.CONNECTED, {"type": "ConnectedCallback", "connected": True, "momment": env.at_ms,
+                                  "instanceId": ctx.instance_id, "phone": ev.phone, "isBusiness": ev.is_business})]
+    if isinstance(ev, Disconnected | LoggedOut):
+        error = "Device has been disconnected" if isinstance(ev, LoggedOut) else ev.reason
+        return [(Hook.DISCONNECTED, {"momment": env.at_ms, "error": error, "disconnected": True,
+                                     "type": "DisconnectedCallback", "instanceId": ctx.instance_id})]
+    return []
