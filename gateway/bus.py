@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import nats
@@ -14,6 +15,15 @@ from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.errors import BadRequestError
 from nats.js.errors import Error as JsError
 
 log = logging.getLogger(__name__)
@@ -117,3 +127,72 @@ async def probe_jetstream(url: str) -> str:
     finally:
         await nc.close()
     return "ok"
+
+
+# --- JetStream ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Received:
+    """A JetStream message seen through our own type."""
+
+    data: bytes
+    headers: dict[str, str]
+    stream_seq: int
+    _msg: Any
+
+    async def ack(self) -> None:
+        await self._msg.ack()
+
+    async def nak(self, delay_s: float | None = None) -> None:
+        await self._msg.nak(delay=delay_s)
+
+    async def term(self) -> None:
+        await self._msg.term()
+
+
+class PullConsumer:
+    def __init__(self, sub: Any) -> None:
+        self._sub = sub
+
+    async def fetch(self, batch: int, timeout_s: float) -> list[Received]:
+        try:
+            msgs = await self._sub.fetch(batch, timeout=timeout_s)
+        except NatsTimeout:
+            return []
+        return [Received(m.data, dict(m.headers or {}), m.metadata.sequence.stream, m) for m in msgs]
+
+    async def pending(self) -> int:
+        info = await self._sub.consumer_info()
+        return int(info.num_pending + info.num_ack_pending)
+
+    async def close(self) -> None:
+        with contextlib.suppress(NatsError, JsError):
+            await self._sub.unsubscribe()
+
+
+async def ensure_stream(bus: Bus, name: str, subjects: list[str], *, work_queue: bool, max_age_s: float,
+                        max_bytes: int, duplicate_window_s: float) -> None:
+    """Create the stream, or update it to this configuration (idempotent; safe across processes)."""
+    config = StreamConfig(name=name, subjects=subjects,
+                          retention=RetentionPolicy.WORK_QUEUE if work_queue else RetentionPolicy.LIMITS,
+                          storage=StorageType.FILE, max_age=max_age_s, max_bytes=max_bytes,
+                          duplicate_window=duplicate_window_s)
+    try:
+        await bus.js.add_stream(config)
+    except BadRequestError:
+        await bus.js.update_stream(config)
+
+
+async def publish_once(bus: Bus, subject: str, data: bytes, msg_id: str, headers: dict[str, str]) -> int:
+    """Publish with ``Nats-Msg-Id`` so a repeat within the duplicate window is dropped by the server."""
+    ack = await bus.js.publish(subject, data, timeout=5, headers={"Nats-Msg-Id": msg_id, **headers})
+    return int(ack.seq)
+
+
+async def pull_consumer(bus: Bus, stream: str, durable: str, subject: str, *, ack_wait_s: float,
+                        max_ack_pending: int) -> PullConsumer:
+    config = ConsumerConfig(durable_name=durable, filter_subject=subject, ack_policy=AckPolicy.EXPLICIT,
+                            deliver_policy=DeliverPolicy.ALL, ack_wait=ack_wait_s, max_ack_pending=max_ack_pending,
+                            max_deliver=-1)
+    sub = await bus.js.pull_subscribe(subject, durable=durable, stream=stream, config=config)
+    return PullConsumer(sub)

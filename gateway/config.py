@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     placement_interval_s: Annotated[float, Field(gt=0.05, le=60)] = 1.0
     control_timeout_s: Annotated[float, Field(gt=0.1, le=120)] = 10.0
 
+    capture_buffer: Annotated[int, Field(ge=10, le=1_000_000)] = 10_000
+    events_max_age_s: Annotated[float, Field(gt=60)] = 7 * 86400
+    events_max_bytes: Annotated[int, Field(ge=-1)] = -1
+    dispatch_batch: Annotated[int, Field(ge=1, le=10_000)] = 256
+    dispatch_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 60.0
+    webhook_timeout_s: Annotated[float, Field(gt=0.1, le=120)] = 10.0
+    webhook_max_connections: Annotated[int, Field(ge=1, le=10_000)] = 256
+    webhook_retry_initial_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
+    webhook_retry_max_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    webhook_retry_total_s: Annotated[float, Field(gt=0, le=30 * 86400)] = 86400.0
+    webhook_breaker_failures: Annotated[int, Field(ge=1, le=1000)] = 5
+    webhook_breaker_cooldown_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    worker_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    dispatch_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
     sandbox_qr_rotate_s: Annotated[float, Field(gt=0, le=600)] = 20.0
     sandbox_receipt_delay_s: Annotated[float, Field(ge=0, le=600)] = 1.0
     sandbox_reconnect_delay_s: Annotated[float, Field(ge=0, le=600)] = 1.0

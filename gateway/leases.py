@@ -51,7 +51,9 @@ class Lease:
 class LeaseManager:
     """Leases, fencing and worker heartbeats for one worker."""
 
-    def __init__(self, client: aioredis.Redis, names: Names, worker_id: str, ttl_s: float) -> None:
+    def __init__(self, client: aioredis.Redis, names: Names, worker_id: str, ttl_s: float,
+                 group: str = "workers") -> None:
+        self.group = group
         self.redis = client
         self.names = names
         self.worker_id = worker_id
@@ -94,18 +96,18 @@ class LeaseManager:
     async def heartbeat(self, ttl_s: float, owned: int) -> None:
         now_ms = int(time.time() * 1000)
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(self.names.workers_key, {self.worker_id: now_ms + int(ttl_s * 1000)})
-            pipe.zremrangebyscore(self.names.workers_key, 0, now_ms)
+            pipe.zadd(self.names.members_key(self.group), {self.worker_id: now_ms + int(ttl_s * 1000)})
+            pipe.zremrangebyscore(self.names.members_key(self.group), 0, now_ms)
             pipe.set(self.names.worker_key(self.worker_id), str(owned), px=int(ttl_s * 1000))
             await pipe.execute()
 
     async def live_workers(self) -> list[str]:
         now_ms = int(time.time() * 1000)
-        members = await self.redis.zrangebyscore(self.names.workers_key, now_ms, "+inf")
+        members = await self.redis.zrangebyscore(self.names.members_key(self.group), now_ms, "+inf")
         return sorted(str(m) for m in members)
 
     async def leave(self) -> None:
-        await self.redis.zrem(self.names.workers_key, self.worker_id)
+        await self.redis.zrem(self.names.members_key(self.group), self.worker_id)
         await self.redis.delete(self.names.worker_key(self.worker_id))
 
     # audit ----------------------------------------------------------------------------------------

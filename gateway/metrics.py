@@ -15,3 +15,6 @@ LEASE_LOST = Counter("zapgate_lease_lost_total", "Instance leases lost while run
 LEASE_RENEWALS = Counter("zapgate_lease_renewals_total", "Lease renewals")
 ENGINE_EVENTS = Counter("zapgate_engine_events_total", "Events emitted by engines", ["kind"])
 CONTROL_REQUESTS = Counter("zapgate_control_requests_total", "Control requests answered", ["action", "ok"])
+EVENTS_CAPTURED = Counter("zapgate_events_captured_total", "Engine events accepted into capture", ["kind"])
+EVENTS_PUBLISHED = Counter("zapgate_events_published_total", "Events published to JetStream")
+CAPTURE_BUFFERED = Gauge("zapgate_capture_buffered", "Events captured and not yet published")

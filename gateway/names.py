@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from gateway.config import Settings
@@ -25,6 +26,20 @@ class Names:
     @property
     def outbox_stream(self) -> str:
         return f"{self.nats_prefix.upper()}_OUTBOX"
+
+    def partition_of(self, instance: str) -> int:
+        return zlib.crc32(instance.encode()) % self.partitions
+
+    def partition_subject(self, partition: int) -> str:
+        return f"{self.nats_prefix}.evt.{partition}.>"
+
+    def dispatch_durable(self, partition: int) -> str:
+        return f"{self.nats_prefix}-dispatch-p{partition}"
+
+    @property
+    def replay_subject(self) -> str:
+        """Core NATS broadcast: dead letters were re-opened (payload: partition number)."""
+        return f"{self.nats_prefix}.replay"
 
     def event_subject(self, partition: int, instance: str) -> str:
         return f"{self.nats_prefix}.evt.{partition}.{instance}"
@@ -58,9 +73,9 @@ class Names:
     def state_key(self, instance: str) -> str:
         return f"{self.redis_prefix}:state:{{{instance}}}"
 
-    @property
-    def workers_key(self) -> str:
-        return f"{self.redis_prefix}:workers"
+    def members_key(self, group: str) -> str:
+        """Heartbeat set of a role's live members (``workers``, ``dispatchers``)."""
+        return f"{self.redis_prefix}:{group}"
 
     def worker_key(self, worker: str) -> str:
         return f"{self.redis_prefix}:worker:{worker}"

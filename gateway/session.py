@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from gateway.bus import Bus
+from gateway.capture import Capture
 from gateway.config import Settings
 from gateway.control import Action, decode_request, error_reply, ok_reply
 from gateway.engines.base import Engine, EngineContext, Outgoing
@@ -46,8 +47,8 @@ class SessionDeps:
     store: InstanceStore
     leases: LeaseManager
     bus: Bus
+    capture: Capture | None = None
     record_send: Callable[[str, str, Outgoing], None] | None = None
-    on_event: Callable[[str, EngineEvent], None] | None = None  # capture hook (pipeline issue)
 
 
 class Session:
@@ -92,8 +93,11 @@ class Session:
             def record(message_id: str, out: Outgoing) -> None:
                 recorder(instance_id, message_id, out)
 
+        capture = self.deps.capture
+        instance_id = self.id
         ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
-                            device_jid=self.device_jid, record_send=record)
+                            device_jid=self.device_jid, record_send=record,
+                            backlog=(lambda: capture.depth(instance_id)) if capture is not None else None)
         return build_engine(self.instance.engine, ctx)
 
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
@@ -107,6 +111,8 @@ class Session:
                 await (self.engine.logout() if logout else self.engine.disconnect())
             except Exception:
                 log.exception("engine stop failed", extra={"instance_id": self.id})
+        if self.deps.capture is not None:
+            await self.deps.capture.drain(self.id)  # every accepted event reaches JetStream first
         await self._updates.put(None)
         if self._applier is not None:
             with contextlib.suppress(asyncio.CancelledError):
@@ -118,10 +124,10 @@ class Session:
     # events ---------------------------------------------------------------------------------------
     def on_event(self, event: EngineEvent) -> None:
         """The engine callback: synchronous, keeps engine order."""
+        if self.deps.capture is not None:
+            self.deps.capture.offer(self.id, self.lease.fence, event)  # raises CaptureFull when full
         self.events_seen += 1
         ENGINE_EVENTS.labels(type(event).__name__).inc()
-        if self.deps.on_event is not None:
-            self.deps.on_event(self.id, event)
         if not isinstance(event, MessageReceived):
             self._updates.put_nowait(event)
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from gateway.bus import Bus
+from gateway.capture import Capture
 from gateway.config import Settings
 from gateway.engines.base import Outgoing
 from gateway.engines.neonize.runtime import device_store_database
@@ -47,8 +48,9 @@ class Worker:
         self.bus = bus
         self.redis = redis
         self.sessions: dict[str, Session] = {}
+        self.capture = Capture(bus, settings)
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
-                                leases=self.leases, bus=bus, record_send=self._record_send)
+                                leases=self.leases, bus=bus, capture=self.capture, record_send=self._record_send)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -62,9 +64,14 @@ class Worker:
                 f"lost={self.lost}>")
 
     # main loop -------------------------------------------------------------------------------------
-    async def run(self, stop: asyncio.Event) -> None:
+    async def start(self) -> None:
+        """Prepare shared resources (event stream, neonize device-store database)."""
         if not self.settings.neonize_database_url:
             await ensure_database(self.settings.database_url, device_store_database(self.settings))
+        await self.capture.start()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
         sub = await self.bus.subscribe(self.names.placement_subject, self._on_placement)
         await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
         await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves
@@ -129,6 +136,7 @@ class Worker:
         deleted = found is None or found[1]
         await session.stop(logout=deleted)
         await self.leases.release(session.lease)
+        await self.capture.forget(instance_id)
         if deleted:
             await self.state.forget(instance_id)
         await self.bus.publish(self.names.placement_subject, instance_id.encode())
@@ -167,6 +175,7 @@ class Worker:
         INSTANCES_RUNNING.set(len(self.sessions))
         log.warning("lease lost: stopping engine", extra={"instance_id": instance_id})
         await session.stop(still_owner=False)
+        await self.capture.forget(instance_id)
 
     def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
         entry = orjson.dumps({"id": message_id, "zaapId": out.zaap_id, "to": out.to,

@@ -33,6 +33,7 @@ class EngineContext:
     emit: EmitFn
     device_jid: str | None = None  # a paired device to restore without a new QR
     record_send: SendRecorder | None = None  # sandbox: where the simulated phone logs what it got
+    backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
 
 
 class Engine(abc.ABC):

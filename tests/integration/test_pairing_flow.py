@@ -123,6 +123,7 @@ async def test_worker_restores_paired_session_without_qr(settings: Settings) -> 
         redis = connect_redis(s.redis_url)
         bus = await Bus.connect(s.nats_url)
         worker = Worker(s, "w-restore", db=db, bus=bus, redis=redis)
+        await worker.start()
         await worker.place()
         try:
             await eventually(lambda: _connected(api, inst))

@@ -63,6 +63,9 @@ class NeonizeEngine(Engine):
 
     # events (Go callback thread) ------------------------------------------------------------------
     def _hand_over(self, event: EngineEvent | None) -> None:
+        backlog, limit = self.ctx.backlog, self.settings.capture_buffer
+        while backlog is not None and backlog() >= limit - 100 and self.running:
+            time.sleep(0.01)  # on the Go thread: back-pressure whatsmeow instead of overflowing capture
         alive = self._alive
         if alive is not None:
             self.loop.call_soon_threadsafe(alive.set)

@@ -1,0 +1,161 @@
+"""Postgres for dispatch: events (idempotent), deliveries, attempts, dead letters, messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gateway.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
+from gateway.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    hook: str
+    webhook_id: str
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PersistItem:
+    envelope: Envelope
+    body: bytes
+    partition: int
+    deliveries: list[NewDelivery]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    instance_id: str
+    partition: int
+    hook: str
+    webhook_id: str
+    payload: bytes
+    attempts: int
+    first_try_at: datetime | None
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(id=row["id"], instance_id=row["instance_id"], partition=row["partition"], hook=row["hook"],
+                    webhook_id=row["webhook_id"], payload=bytes(row["payload"]), attempts=row["attempts"],
+                    first_try_at=row["first_try_at"])
+
+
+_DELIVERY_COLS = "id, instance_id, partition, hook, webhook_id, payload, attempts, first_try_at"
+
+
+class DispatchStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def persist(self, items: list[PersistItem]) -> list[Delivery]:
+        """Insert a batch in one transaction; returns only the deliveries of newly inserted events."""
+        if not items:
+            return []
+        created: list[Delivery] = []
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "INSERT INTO events (event_id, instance_id, kind, seq, fence, at, body) "
+                "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
+                "$6::timestamptz[], $7::bytea[]) ON CONFLICT (event_id) DO NOTHING RETURNING id, event_id",
+                [i.envelope.event_id for i in items], [i.envelope.instance_id for i in items],
+                [type(i.envelope.event).__name__ for i in items], [i.envelope.seq for i in items],
+                [i.envelope.fence for i in items],
+                [datetime.fromtimestamp(i.envelope.at_ms / 1000).astimezone() for i in items],
+                [i.body for i in items])
+            inserted = {r["event_id"]: r["id"] for r in rows}
+            fresh = [i for i in items if i.envelope.event_id in inserted]
+            args: list[list[Any]] = [[], [], [], [], [], []]
+            for item in fresh:
+                for d in item.deliveries:
+                    for col, value in zip(args, (inserted[item.envelope.event_id], item.envelope.instance_id,
+                                                 item.partition, d.hook, d.webhook_id, d.payload), strict=True):
+                        col.append(value)
+            if args[0]:
+                drows = await conn.fetch(
+                    "INSERT INTO deliveries (event_row, instance_id, partition, hook, webhook_id, payload) "
+                    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], "
+                    f"$6::bytea[]) ON CONFLICT (webhook_id) DO NOTHING RETURNING {_DELIVERY_COLS}", *args)
+                created = sorted((_delivery(r) for r in drows), key=lambda d: d.id)
+            await self._messages(conn, fresh)
+        return created
+
+    async def _messages(self, conn: Any, items: list[PersistItem]) -> None:
+        for item in items:
+            ev, iid = item.envelope.event, item.envelope.instance_id
+            at = datetime.fromtimestamp(item.envelope.at_ms / 1000).astimezone()
+            if isinstance(ev, MessageReceived):
+                await conn.execute(
+                    "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                    iid, ev.message_id, ev.chat.jid, ev.from_me, type(ev.content).__name__,
+                    "SENT" if ev.from_me else "RECEIVED", at)
+            elif isinstance(ev, MessageSent) and ev.message_id:
+                await conn.execute(
+                    "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at) "
+                    "VALUES ($1, $2, $3, true, 'api', 'SENT', $4) ON CONFLICT (instance_id, message_id) "
+                    "DO UPDATE SET status = 'SENT', updated_at = now()", iid, ev.message_id, ev.chat.jid, at)
+            elif isinstance(ev, ReceiptReceived):
+                await conn.executemany(
+                    "INSERT INTO message_status_history (instance_id, message_id, status, at) "
+                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    [(iid, mid, ev.status.value, at) for mid in ev.message_ids])
+                await conn.execute(
+                    "UPDATE messages SET status = $3, updated_at = now() WHERE instance_id = $1 "
+                    "AND message_id = ANY($2::text[])", iid, list(ev.message_ids), ev.status.value)
+
+    async def pending(self, partition: int) -> list[Delivery]:
+        rows = await self.db.pool.fetch(
+            f"SELECT {_DELIVERY_COLS} FROM deliveries WHERE partition = $1 AND state = 'pending' ORDER BY id",
+            partition)
+        return [_delivery(r) for r in rows]
+
+    async def attempt(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
+                      outcome: str | None) -> None:
+        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery."""
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
+                "VALUES ($1, $2, $3, $4, $5)", d.id, url, status, latency_ms, error)
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, "
+                "first_try_at = coalesce(first_try_at, now()), state = coalesce($4, state), "
+                "delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1",
+                d.id, status, error, outcome)
+            if outcome == "dead":
+                await conn.execute(
+                    "INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (delivery_id) DO UPDATE SET reason = EXCLUDED.reason, replayed_at = NULL, "
+                    "created_at = now()", d.id, d.instance_id, d.hook, error or f"HTTP {status}")
+
+    async def skip(self, d: Delivery, reason: str) -> None:
+        await self.db.pool.execute("UPDATE deliveries SET state = 'skipped', last_error = $2 WHERE id = $1",
+                                   d.id, reason)
+
+    async def deliveries(self, instance_id: str, state: str | None, limit: int) -> list[dict[str, Any]]:
+        rows = await self.db.pool.fetch(
+            "SELECT id, hook, webhook_id, state, attempts, last_status, last_error, created_at, delivered_at "
+            "FROM deliveries WHERE instance_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY id DESC LIMIT $3",
+            instance_id, state, limit)
+        return [dict(r) for r in rows]
+
+    async def dead_letters(self, instance_id: str, limit: int) -> list[dict[str, Any]]:
+        rows = await self.db.pool.fetch(
+            "SELECT l.id, l.delivery_id, l.hook, l.reason, l.created_at, d.webhook_id, d.attempts, d.payload "
+            "FROM dead_letters l JOIN deliveries d ON d.id = l.delivery_id WHERE l.instance_id = $1 "
+            "AND l.replayed_at IS NULL ORDER BY l.id LIMIT $2", instance_id, limit)
+        return [dict(r) for r in rows]
+
+    async def replay(self, instance_id: str, ids: list[int] | None) -> list[Delivery]:
+        """Re-open dead deliveries (all, or these dead-letter ids), in their original order."""
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "UPDATE dead_letters SET replayed_at = now() WHERE instance_id = $1 AND replayed_at IS NULL "
+                "AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[])) RETURNING delivery_id", instance_id, ids)
+            delivery_ids = [r["delivery_id"] for r in rows]
+            drows = await conn.fetch(
+                f"UPDATE deliveries SET state = 'pending', attempts = 0, first_try_at = NULL WHERE id = ANY($1) "
+                f"RETURNING {_DELIVERY_COLS}", delivery_ids)
+        return sorted((_delivery(r) for r in drows), key=lambda d: d.id)
