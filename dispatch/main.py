@@ -1,22 +1,38 @@
-"""The dispatch role's lifecycle. Until the pipeline lands it connects to NATS and idles until stopped."""
+"""The dispatch role's lifecycle: build in dependency order, run until SIGTERM, tear down in reverse."""
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 
+from dispatch.consumer import Dispatcher
 from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.runtime import stop_event_on_signals
+from gateway.state import connect_redis
+from gateway.store.db import Database
 
 log = logging.getLogger(__name__)
 
 
 async def run_dispatch(settings: Settings) -> None:
     stop = stop_event_on_signals()
-    bus = await Bus.connect(settings.nats_url, name="zapgate-dispatch")
-    log.info("dispatch started")
+    if settings.dispatch_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.dispatch_metrics_port, addr=settings.http_host)
+    did = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
+    db = await Database.connect(settings)
+    redis = connect_redis(settings.redis_url)
+    bus = await Bus.connect(settings.nats_url, name=f"zapgate-dispatch-{did}")
+    dispatcher = Dispatcher(settings, did, db=db, bus=bus, redis=redis)
+    log.info("dispatch %s started", did)
     try:
-        await stop.wait()
+        await dispatcher.run(stop)
     finally:
         await bus.close()
-        log.info("dispatch stopped")
+        await redis.aclose()
+        await db.close()
+        log.info("dispatch %s stopped", did)

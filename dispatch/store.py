@@ -133,29 +133,3 @@ class DispatchStore:
     async def skip(self, d: Delivery, reason: str) -> None:
         await self.db.pool.execute("UPDATE deliveries SET state = 'skipped', last_error = $2 WHERE id = $1",
                                    d.id, reason)
-
-    async def deliveries(self, instance_id: str, state: str | None, limit: int) -> list[dict[str, Any]]:
-        rows = await self.db.pool.fetch(
-            "SELECT id, hook, webhook_id, state, attempts, last_status, last_error, created_at, delivered_at "
-            "FROM deliveries WHERE instance_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY id DESC LIMIT $3",
-            instance_id, state, limit)
-        return [dict(r) for r in rows]
-
-    async def dead_letters(self, instance_id: str, limit: int) -> list[dict[str, Any]]:
-        rows = await self.db.pool.fetch(
-            "SELECT l.id, l.delivery_id, l.hook, l.reason, l.created_at, d.webhook_id, d.attempts, d.payload "
-            "FROM dead_letters l JOIN deliveries d ON d.id = l.delivery_id WHERE l.instance_id = $1 "
-            "AND l.replayed_at IS NULL ORDER BY l.id LIMIT $2", instance_id, limit)
-        return [dict(r) for r in rows]
-
-    async def replay(self, instance_id: str, ids: list[int] | None) -> list[Delivery]:
-        """Re-open dead deliveries (all, or these dead-letter ids), in their original order."""
-        async with self.db.pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                "UPDATE dead_letters SET replayed_at = now() WHERE instance_id = $1 AND replayed_at IS NULL "
-                "AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[])) RETURNING delivery_id", instance_id, ids)
-            delivery_ids = [r["delivery_id"] for r in rows]
-            drows = await conn.fetch(
-                f"UPDATE deliveries SET state = 'pending', attempts = 0, first_try_at = NULL WHERE id = ANY($1) "
-                f"RETURNING {_DELIVERY_COLS}", delivery_ids)
-        return sorted((_delivery(r) for r in drows), key=lambda d: d.id)

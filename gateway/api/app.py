@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import health, instance, partner, sandbox
+from gateway.api import health, instance, partner, sandbox, webhooks
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.state import AppState
@@ -73,9 +73,11 @@ def create_app(settings: Settings) -> FastAPI:
                   redoc_url=None, openapi_url="/openapi.json")
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(webhooks.partner_router)
     app.include_router(partner.router)
     app.include_router(instance.router)
     app.include_router(sandbox.router)
+    app.include_router(webhooks.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

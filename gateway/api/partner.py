@@ -104,7 +104,7 @@ async def list_instances(
             "pageSize": page_size, "page": page, "content": content}
 
 
-async def _owned(zg: AppState, instance_id: str, partner_id: int) -> Instance:
+async def owned_instance(zg: AppState, instance_id: str, partner_id: int) -> Instance:
     inst = await zg.instances.get(instance_id)
     if inst is None or inst.partner_id != partner_id:
         raise InstanceNotFound()
@@ -113,13 +113,13 @@ async def _owned(zg: AppState, instance_id: str, partner_id: int) -> Instance:
 
 @router.get("/{instance_id}")
 async def get_instance(instance_id: str, partner: PartnerDep, zg: State) -> dict[str, Any]:
-    inst = await _owned(zg, instance_id, partner.id)
+    inst = await owned_instance(zg, instance_id, partner.id)
     return instance_view(zg, inst, await zg.state.get(inst.id))
 
 
 @router.delete("/{instance_id}", status_code=204)
 async def delete_instance(instance_id: str, partner: PartnerDep, zg: State) -> Response:
-    inst = await _owned(zg, instance_id, partner.id)
+    inst = await owned_instance(zg, instance_id, partner.id)
     await zg.instances.soft_delete(inst.id, partner.id)
     await zg.need_bus().publish(zg.names.placement_subject, inst.id.encode())
     return Response(status_code=204)

@@ -1,0 +1,205 @@
+"""The dispatcher: leases event partitions, persists each batch, acks, and feeds the delivery lanes.
+
+Per partition: a durable JetStream pull consumer. A fetched batch is decoded, transformed into its
+webhook payloads, persisted in one transaction (idempotent on event id) and only then acked. The
+pending deliveries live in Postgres, so a dispatcher that takes a partition over (after a crash or a
+hand-over) resumes them in order before consuming new events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+from typing import Any
+
+import orjson
+
+from dispatch.deliver import Deliverer
+from dispatch.lanes import InstanceCache, Lanes
+from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED
+from dispatch.store import DispatchStore, NewDelivery, PersistItem
+from dispatch.transform import Context, transform
+from gateway.bus import Bus, PullConsumer, Received, ensure_stream, pull_consumer
+from gateway.config import Settings
+from gateway.events import Connected, decode
+from gateway.leases import Lease, LeaseManager
+from gateway.models import CallbackKind
+from gateway.names import Names
+from gateway.placement import plan
+from gateway.runtime import TaskGroupOwner
+from gateway.store.db import Database
+from gateway.store.instances import InstanceStore
+
+log = logging.getLogger(__name__)
+
+
+def webhook_id(event_id: str, hook: str) -> str:
+    return "wh_" + hashlib.sha256(f"{event_id}/{hook}".encode()).hexdigest()[:32]
+
+
+class Dispatcher:
+    def __init__(self, settings: Settings, dispatcher_id: str, *, db: Database, bus: Bus, redis: Any) -> None:
+        self.settings = settings
+        self.id = dispatcher_id
+        self.names = Names.from_settings(settings)
+        self.bus = bus
+        self.store = DispatchStore(db)
+        self.cache = InstanceCache(InstanceStore(db).get_any)
+        self.deliverer = Deliverer(settings)
+        self.lanes = Lanes(settings, self.store, self.deliverer, self.cache)
+        self.leases = LeaseManager(redis, self.names, dispatcher_id, settings.lease_ttl_s, group="dispatchers")
+        self.owned: dict[int, Lease] = {}
+        self.consumers: dict[int, PullConsumer] = {}
+        self._tasks = TaskGroupOwner(f"dispatch:{dispatcher_id}")
+        self._pumps: dict[int, asyncio.Task[Any]] = {}
+        self.persisted = 0
+        self.connected_phone: dict[str, str] = {}  # from the stream's own Connected events
+
+    def __repr__(self) -> str:
+        return f"<Dispatcher {self.id} partitions={sorted(self.owned)} persisted={self.persisted} {self.lanes!r}>"
+
+    async def start(self) -> None:
+        await ensure_stream(self.bus, self.names.events_stream, [self.names.event_subjects], work_queue=False,
+                            max_age_s=self.settings.events_max_age_s, max_bytes=self.settings.events_max_bytes,
+                            duplicate_window_s=120)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
+        sub = await self.bus.subscribe(self.names.replay_subject, self._on_replay)
+        await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.renew()
+                    await self.place()
+                except Exception:
+                    log.exception("dispatch placement failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=min(self.settings.lease_ttl_s / 3,
+                                                                    self.settings.placement_interval_s))
+        finally:
+            await self.bus.unserve(sub)
+            await self.close()
+
+    # partitions -----------------------------------------------------------------------------------
+    async def place(self) -> None:
+        wanted = [f"p{n}" for n in range(self.names.partitions)]
+        members = await self.leases.live_workers()
+        p = plan(wanted, members, self.id, {f"p{n}" for n in self.owned})
+        for name in p.release:
+            await self._release(int(name[1:]))
+        for name in p.try_acquire:
+            if len(self.owned) >= p.target:
+                break
+            lease = await self.leases.acquire(f"dispatch-{name}")
+            if lease is not None:
+                await self._take(int(name[1:]), lease)
+
+    async def _take(self, partition: int, lease: Lease) -> None:
+        self.owned[partition] = lease
+        PARTITIONS.set(len(self.owned))
+        self.consumers[partition] = await pull_consumer(
+            self.bus, self.names.events_stream, self.names.dispatch_durable(partition),
+            self.names.partition_subject(partition), ack_wait_s=self.settings.dispatch_ack_wait_s,
+            max_ack_pending=self.settings.dispatch_batch * 8)
+        for delivery in await self.store.pending(partition):
+            self.lanes.add(delivery)
+        self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition), name=f"pump-{partition}")
+
+    async def _release(self, partition: int) -> None:
+        pump = self._pumps.pop(partition, None)
+        if pump is not None:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
+        consumer = self.consumers.pop(partition, None)
+        if consumer is not None:
+            await consumer.close()
+        await self.lanes.stop_instances({i for i in self.lanes.instances()
+                                         if self.names.partition_of(i) == partition})
+        lease = self.owned.pop(partition, None)
+        PARTITIONS.set(len(self.owned))
+        if lease is not None:
+            with contextlib.suppress(Exception):
+                await self.leases.release(lease)
+
+    async def renew(self) -> None:
+        await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.owned))
+        kept = await self.leases.renew_many(list(self.owned.values()))
+        for name, ok in kept.items():
+            if not ok:
+                log.warning("partition lease lost: %s", name)
+                partition = int(name.rsplit("-p", 1)[1])
+                self.owned.pop(partition, None)
+                await self._release(partition)
+
+    # consuming ------------------------------------------------------------------------------------
+    async def _pump_forever(self, partition: int) -> None:
+        lag_at = 0.0
+        while True:
+            try:
+                await self.pump(partition, timeout_s=1.0)
+                if time.monotonic() - lag_at > 5:
+                    lag_at = time.monotonic()
+                    CONSUMER_LAG.labels(str(partition)).set(await self.consumers[partition].pending())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("partition %d: batch failed; retrying", partition)
+                await asyncio.sleep(1)
+
+    async def pump(self, partition: int, timeout_s: float = 0.2) -> int:
+        """Fetch, persist, ack and enqueue one batch (burst mode); returns the number of messages."""
+        msgs = await self.consumers[partition].fetch(self.settings.dispatch_batch, timeout_s)
+        if not msgs:
+            return 0
+        items = [await self._item(partition, m) for m in msgs]
+        created = await asyncio.shield(self.store.persist([i for i in items if i is not None]))
+        await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
+        self.persisted += len(msgs)
+        for item in items:
+            if item is not None:
+                PERSISTED.labels(type(item.envelope.event).__name__).inc()
+        for delivery in created:
+            self.lanes.add(delivery)
+        return len(msgs)
+
+    async def _item(self, partition: int, msg: Received) -> PersistItem | None:
+        try:
+            envelope = decode(msg.data)
+        except Exception:
+            log.exception("undecodable event at stream seq %d; keeping it out of the pipeline", msg.stream_seq)
+            return None
+        if isinstance(envelope.event, Connected):
+            self.connected_phone[envelope.instance_id] = envelope.event.phone
+        instance = await self.cache.get(envelope.instance_id)
+        deliveries: list[NewDelivery] = []
+        if instance is not None:
+            phone = self.connected_phone.get(instance.id) or instance.phone or ""
+            ctx = Context(instance_id=instance.id, connected_phone=phone,
+                          notify_sent_by_me=instance.notify_sent_by_me)
+            for hook, payload in transform(envelope, ctx):
+                if instance.callbacks.get(CallbackKind(hook.value)):
+                    deliveries.append(NewDelivery(hook.value, webhook_id(envelope.event_id, hook.value),
+                                                  orjson.dumps(payload)))
+        return PersistItem(envelope=envelope, body=msg.data, partition=partition, deliveries=deliveries)
+
+    async def _on_replay(self, data: bytes) -> None:
+        try:
+            partition = int(data)
+        except ValueError:
+            return
+        if partition in self.owned:
+            for delivery in await self.store.pending(partition):
+                self.lanes.add(delivery)
+
+    async def close(self) -> None:
+        for partition in list(self.owned):
+            await self._release(partition)
+        await self.lanes.close()
+        await self._tasks.cancel_all()
+        with contextlib.suppress(Exception):
+            await self.leases.leave()
+        await self.deliverer.close()

@@ -1,0 +1,175 @@
+"""Delivery lanes: one per instance, one delivery in flight, retries hold back only that instance."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatch.deliver import Deliverer, sign
+from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RETRIED
+from dispatch.policy import CircuitBreaker, RetryPolicy
+from dispatch.store import Delivery, DispatchStore
+from gateway.config import Settings
+from gateway.ids import instance_token, webhook_secret
+from gateway.models import CallbackKind, Instance
+
+log = logging.getLogger(__name__)
+
+
+class InstanceCache:
+    """Instance rows for a few seconds, so webhook URL changes apply quickly without a query per event."""
+
+    def __init__(self, loader: Any, ttl_s: float = 2.0) -> None:
+        self.loader = loader
+        self.ttl_s = ttl_s
+        self._cache: dict[str, tuple[float, Instance | None]] = {}
+
+    async def get(self, instance_id: str) -> Instance | None:
+        hit = self._cache.get(instance_id)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        found = await self.loader(instance_id)
+        instance = found[0] if found is not None else None
+        self._cache[instance_id] = (now, instance)
+        return instance
+
+
+@dataclass(slots=True)
+class Lane:
+    queue: deque[Delivery] = field(default_factory=deque)
+    task: asyncio.Task[Any] | None = None
+    delivering: int | None = None
+
+
+class Lanes:
+    """All lanes of one dispatcher. ``add()`` in order; ``drain()`` waits until every queue is empty."""
+
+    def __init__(self, settings: Settings, store: DispatchStore, deliverer: Deliverer, cache: InstanceCache) -> None:
+        self.settings = settings
+        self.store = store
+        self.deliverer = deliverer
+        self.cache = cache
+        self.policy = RetryPolicy.from_settings(settings)
+        self.breaker = CircuitBreaker(settings.webhook_breaker_failures, settings.webhook_breaker_cooldown_s)
+        self.lanes: dict[str, Lane] = {}
+        self.queued: set[int] = set()
+        self.rng = random.Random()  # noqa: S311 - jitter, not security
+        self.delivered = 0
+        self.dead = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def __repr__(self) -> str:
+        return f"<Lanes lanes={len(self.lanes)} queued={len(self.queued)} delivered={self.delivered} dead={self.dead}>"
+
+    def add(self, delivery: Delivery) -> None:
+        if delivery.id in self.queued:
+            return
+        self.queued.add(delivery.id)
+        lane = self.lanes.get(delivery.instance_id)
+        if lane is None:
+            lane = self.lanes[delivery.instance_id] = Lane()
+            LANES.set(len(self.lanes))
+        lane.queue.append(delivery)
+        self._idle.clear()
+        if lane.task is None or lane.task.done():
+            lane.task = asyncio.create_task(self._run(delivery.instance_id, lane), name=f"lane-{delivery.instance_id}")
+
+    async def _run(self, instance_id: str, lane: Lane) -> None:
+        while lane.queue:
+            delivery = lane.queue[0]
+            lane.delivering = delivery.id
+            try:
+                await self._deliver(delivery)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery %s failed unexpectedly; retrying", delivery.id,
+                              extra={"instance_id": instance_id})
+                await asyncio.sleep(1)
+                continue
+            lane.queue.popleft()
+            self.queued.discard(delivery.id)
+        lane.delivering = None
+        self.lanes.pop(instance_id, None)
+        LANES.set(len(self.lanes))
+        if not self.lanes:
+            self._idle.set()
+
+    async def _deliver(self, d: Delivery) -> None:
+        """Attempt until delivered or dead-lettered (state lives in Postgres: a restart resumes here)."""
+        attempts = d.attempts
+        first = time.time() if d.first_try_at is None else d.first_try_at.timestamp()
+        while True:
+            instance = await self.cache.get(d.instance_id)
+            url = instance.callbacks.get(CallbackKind(d.hook)) if instance is not None else None
+            if instance is None or not url:
+                await self.store.skip(d, "instance deleted" if instance is None else "no webhook URL configured")
+                return
+            if (wait := self.breaker.wait_s(url, time.monotonic())) > 0:
+                await asyncio.sleep(wait)
+                continue
+            secret_key = self.settings.secret_key.get_secret_value()
+            stamp = int(time.time())
+            headers = {"Content-Type": "application/json",
+                       "z-api-token": instance_token(secret_key, instance.id, instance.token_version),
+                       "webhook-id": d.webhook_id, "webhook-timestamp": str(stamp),
+                       "webhook-signature": sign(webhook_secret(secret_key, instance.id,
+                                                                instance.webhook_secret_version),
+                                                 d.webhook_id, stamp, d.payload)}
+            outcome = await self.deliverer.post(url, d.payload, headers)
+            attempts += 1
+            self.breaker.record(url, outcome.ok or not outcome.retryable, time.monotonic())
+            if outcome.ok:
+                await asyncio.shield(self.store.attempt(d, url=url, status=outcome.status,
+                                                        latency_ms=outcome.latency_ms, error=None,
+                                                        outcome="delivered"))
+                self.delivered += 1
+                DELIVERED.labels(d.hook).inc()
+                DELIVERY_LATENCY.labels(d.hook).observe(outcome.latency_ms / 1000)
+                return
+            give_up = not outcome.retryable or self.policy.exhausted(time.time() - first)
+            await asyncio.shield(self.store.attempt(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms,
+                                                    error=outcome.error, outcome="dead" if give_up else None))
+            if give_up:
+                self.dead += 1
+                DEAD_LETTERED.labels(d.hook).inc()
+                log.warning("dead letter %s after %d attempts: %s", d.webhook_id, attempts, outcome.error,
+                            extra={"instance_id": d.instance_id})
+                return
+            RETRIED.labels(d.hook).inc()
+            await asyncio.sleep(self.policy.delay(attempts, outcome.retry_after_s, self.rng))
+
+    def instances(self) -> set[str]:
+        return set(self.lanes)
+
+    async def stop_instances(self, instance_ids: set[str]) -> None:
+        """Stop lanes (their pending rows stay in Postgres for the next owner)."""
+        for instance_id in instance_ids:
+            lane = self.lanes.pop(instance_id, None)
+            if lane is None:
+                continue
+            for d in lane.queue:
+                self.queued.discard(d.id)
+            if lane.task is not None:
+                lane.task.cancel()
+                await asyncio.gather(lane.task, return_exceptions=True)
+        LANES.set(len(self.lanes))
+        if not self.lanes:
+            self._idle.set()
+
+    async def drain(self, timeout_s: float = 30.0) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self.stop_instances(set(self.lanes))
