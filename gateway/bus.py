@@ -157,7 +157,7 @@ class PullConsumer:
     async def fetch(self, batch: int, timeout_s: float) -> list[Received]:
         try:
             msgs = await self._sub.fetch(batch, timeout=timeout_s)
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):
             return []
         return [Received(m.data, dict(m.headers or {}), m.metadata.sequence.stream, m) for m in msgs]
 

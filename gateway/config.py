@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     events_max_age_s: Annotated[float, Field(gt=60)] = 7 * 86400
     events_max_bytes: Annotated[int, Field(ge=-1)] = -1
     dispatch_batch: Annotated[int, Field(ge=1, le=10_000)] = 256
-    dispatch_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 60.0
+    dispatch_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 30.0
     webhook_timeout_s: Annotated[float, Field(gt=0.1, le=120)] = 10.0
     webhook_max_connections: Annotated[int, Field(ge=1, le=10_000)] = 256
     webhook_retry_initial_s: Annotated[float, Field(gt=0, le=3600)] = 1.0

@@ -205,6 +205,10 @@ class Worker:
 
 async def run_worker(settings: Settings, worker_id: str | None) -> None:
     stop = stop_event_on_signals()
+    if settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.http_host)
     wid = worker_id or default_worker_id()
     db = await Database.connect(settings)
     redis = connect_redis(settings.redis_url)

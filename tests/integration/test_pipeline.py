@@ -139,7 +139,7 @@ async def test_every_inbound_type_reaches_the_receiver(stack: Stack) -> None:
     presence = [x.json for x in rec.unique() if x.path == "/presenceChat"]
     assert presence == [{"type": "PresenceChatCallback", "phone": "5511988887777", "status": "COMPOSING",
                          "lastSeen": None, "instanceId": inst["id"]}]
-    connected = [x.json for x in rec.unique() if x.path == "/connected"][0]
+    connected = next(x.json for x in rec.unique() if x.path == "/connected")
     assert connected["type"] == "ConnectedCallback" and connected["phone"] == "5511999990000"
     hit = rec.unique()[0]
     assert hit.headers["z-api-token"] == inst["token"]

@@ -73,3 +73,9 @@ def test_each_io_library_is_behind_one_module() -> None:
 def test_gateway_never_imports_dispatch() -> None:
     bad = [p for p in ROOT.glob("gateway/**/*.py") if "dispatch" in _imports(p)]
     assert bad == []
+
+
+def test_configuration_doc_lists_every_setting() -> None:
+    text = (ROOT / "docs/configuration.md").read_text()
+    missing = [n for n in Settings.model_fields if f"`ZAPGATE_{n.upper()}`" not in text]
+    assert missing == []

@@ -166,7 +166,7 @@ def test_delivery_and_sent_by_me() -> None:
                                       "type": "DeliveryCallback", "instanceId": IID})
     assert out[1][0] is Hook.RECEIVED and out[1][1]["fromApi"] is True and out[1][1]["status"] == "SENT"
     failed = MessageSent(zaap_id="Z2", message_id="", chat=ALICE, error="not connected")
-    hook, p = one(failed)
+    _hook, p = one(failed)
     assert p["error"] == "not connected" and p["messageId"] is None
 
 
