@@ -149,6 +149,10 @@ class Received:
     async def term(self) -> None:
         await self._msg.term()
 
+    async def in_progress(self) -> None:
+        """Reset the ack timer while work on this message goes on."""
+        await self._msg.in_progress()
+
 
 class PullConsumer:
     def __init__(self, sub: Any) -> None:

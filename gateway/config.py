@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: Annotated[int, Field(ge=1, le=65535)] = 8080
     public_url: str | None = None
-    max_body_bytes: Annotated[int, Field(ge=1024)] = 16 * 1024 * 1024
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 24 * 1024 * 1024
 
     allow_insecure_webhooks: bool = False
     send_gap_s: str = "1-3"
@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     webhook_retry_total_s: Annotated[float, Field(gt=0, le=30 * 86400)] = 86400.0
     webhook_breaker_failures: Annotated[int, Field(ge=1, le=1000)] = 5
     webhook_breaker_cooldown_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    outbox_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 30.0
+    queue_cap: Annotated[int, Field(ge=1, le=1_000_000)] = 1000
+    send_retry_initial_s: Annotated[float, Field(gt=0, le=600)] = 1.0
+    send_rate_per_s: Annotated[float, Field(ge=0, le=10_000)] = 0.0
+    send_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
+    max_media_bytes: Annotated[int, Field(ge=1024)] = 16 * 1024 * 1024
+    sandbox_send_delay_s: Annotated[float, Field(ge=0, le=60)] = 0.0
     worker_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
     dispatch_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
     sandbox_qr_rotate_s: Annotated[float, Field(gt=0, le=600)] = 20.0

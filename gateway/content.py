@@ -150,9 +150,72 @@ class Unsupported:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+
+
+# --- outgoing-only content (what the send endpoints can ask for) ---------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str
+    title: str = ""
+    description: str = ""
+    image: MediaRef | None = None
+    size: str = "SMALL"
+
+
+@dataclass(frozen=True, slots=True)
+class ListOption:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OptionList:
+    text: str
+    title: str
+    button_label: str
+    options: tuple[ListOption, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    id: str
+    label: str
+    type: str = "REPLY"  # REPLY | URL | CALL
+    url: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonList:
+    text: str
+    buttons: tuple[Button, ...]
+    title: str = ""
+    footer: str = ""
+    image: MediaRef | None = None
+    video: MediaRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    message_id: str
+    source_chat: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revoke:
+    message_id: str
+    from_me: bool = True
+
+
+OUTGOING_TYPES: tuple[type, ...] = (Link, ListOption, OptionList, Button, ButtonList, Forward, Revoke)
+
 Content = (Text | Image | Audio | Video | Ptv | Document | Sticker | Location | LiveLocation | Contact
-           | Contacts | Reaction | Poll | PollVote | ButtonsResponse | ListResponse | Unsupported)
+           | Contacts | Reaction | Poll | PollVote | ButtonsResponse | ListResponse | Unsupported
+           | Link | OptionList | ButtonList | Forward | Revoke)
 
 CONTENT_TYPES: tuple[type, ...] = (Text, Image, Audio, Video, Ptv, Document, Sticker, Location, LiveLocation,
                                    Contact, Contacts, Reaction, Poll, PollVote, ButtonsResponse, ListResponse,
-                                   Unsupported)
+                                   Unsupported, *OUTGOING_TYPES)

@@ -21,6 +21,7 @@ class Action(StrEnum):
     PAIR_CODE = "pair_code"
     RESTART = "restart"
     LOGOUT = "logout"
+    READ = "read"
     SANDBOX_SCAN = "sandbox.scan"
     SANDBOX_INBOUND = "sandbox.inbound"
     SANDBOX_PRESENCE = "sandbox.presence"

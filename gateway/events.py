@@ -11,11 +11,13 @@ import types
 import typing
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from gateway.content import CONTENT_TYPES, Content
+
+T = TypeVar("T")
 
 
 class ReceiptStatus(StrEnum):
@@ -229,6 +231,16 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     kwargs = {f.name: _from_plain(hints[f.name], data[f.name])
               for f in dataclasses.fields(cls) if f.name in data}
     return cls(**kwargs)
+
+
+def dumps(obj: Any) -> bytes:
+    """Any of our dataclasses → JSON (content unions tagged)."""
+    return orjson.dumps(_to_plain(obj))
+
+
+def loads(cls: type[T], data: bytes) -> T:
+    built: T = _build(cls, orjson.loads(data))
+    return built
 
 
 def encode(envelope: Envelope) -> bytes:

@@ -55,6 +55,9 @@ class Names:
     def outbox_subjects(self) -> str:
         return f"{self.nats_prefix}.out.>"
 
+    def outbox_durable(self, instance: str) -> str:
+        return f"{self.nats_prefix}-out-{instance}"
+
     def control_subject(self, instance: str) -> str:
         return f"{self.nats_prefix}.ctl.{instance}"
 
@@ -83,6 +86,9 @@ class Names:
     def sandbox_sent_key(self, instance: str) -> str:
         """Sandbox engine: every send, in order (the simulated phone's record)."""
         return f"{self.redis_prefix}:sandbox:sent:{{{instance}}}"
+
+    def rate_key(self, key: str) -> str:
+        return f"{self.redis_prefix}:rate:{{{key}}}"
 
     @property
     def audit_key(self) -> str:

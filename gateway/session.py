@@ -17,7 +17,7 @@ from gateway.config import Settings
 from gateway.control import Action, decode_request, error_reply, ok_reply
 from gateway.engines.base import Engine, EngineContext, Outgoing
 from gateway.engines.factory import build_engine
-from gateway.errors import InvalidInput, ZapgateError
+from gateway.errors import InvalidInput, NotConnected, ZapgateError
 from gateway.events import (
     Connected,
     Disconnected,
@@ -33,8 +33,10 @@ from gateway.leases import Lease, LeaseManager
 from gateway.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.models import EngineKind, Instance
 from gateway.names import Names
+from gateway.sender import Sender
 from gateway.state import InstanceStatus, StateStore
 from gateway.store.instances import InstanceStore
+from gateway.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class SessionDeps:
     leases: LeaseManager
     bus: Bus
     capture: Capture | None = None
+    outbox: OutboxStore | None = None
     record_send: Callable[[str, str, Outgoing], None] | None = None
 
 
@@ -67,6 +70,8 @@ class Session:
         self._applier: asyncio.Task[None] | None = None
         self._control_sub: Any = None
         self.events_seen = 0
+        self.connected = asyncio.Event()
+        self.sender: Sender | None = None
 
     def __repr__(self) -> str:
         return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
@@ -83,6 +88,9 @@ class Session:
         self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
         await self.deps.leases.audit(self.lease, "start")
         await self.engine.connect()
+        if self.deps.outbox is not None:
+            self.sender = Sender(self, self.deps.outbox)
+            await self.sender.start()
 
     def _build_engine(self) -> Engine:
         record = None
@@ -103,6 +111,8 @@ class Session:
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
         """Stop the engine (logging out first when asked), then flush state updates in order."""
         self.stopping = True
+        if self.sender is not None:
+            await self.sender.stop()  # finish or hand back the message in flight before the engine goes
         if self._control_sub is not None:
             await self.deps.bus.unserve(self._control_sub)
             self._control_sub = None
@@ -126,6 +136,10 @@ class Session:
         """The engine callback: synchronous, keeps engine order."""
         if self.deps.capture is not None:
             self.deps.capture.offer(self.id, self.lease.fence, event)  # raises CaptureFull when full
+        if isinstance(event, Connected):
+            self.connected.set()
+        elif isinstance(event, Disconnected | LoggedOut | StreamReplaced):
+            self.connected.clear()
         self.events_seen += 1
         ENGINE_EVENTS.labels(type(event).__name__).inc()
         if not isinstance(event, MessageReceived):
@@ -212,6 +226,11 @@ class Session:
             return {}
         if action is Action.LOGOUT:
             await engine.logout()
+            return {}
+        if action is Action.READ:
+            if not self.connected.is_set():
+                raise NotConnected("the instance is not connected")
+            await engine.mark_read(str(args["chat"]), str(args["messageId"]))
             return {}
         if self.instance.engine is not EngineKind.SANDBOX:
             raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")

@@ -18,6 +18,7 @@ from gateway.capture import Capture
 from gateway.config import Settings
 from gateway.engines.base import Outgoing
 from gateway.engines.neonize.runtime import device_store_database
+from gateway.events import dumps
 from gateway.leases import Lease, LeaseManager
 from gateway.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
 from gateway.names import Names
@@ -27,6 +28,7 @@ from gateway.session import Session, SessionDeps
 from gateway.state import StateStore, connect_redis
 from gateway.store.db import Database, ensure_database
 from gateway.store.instances import InstanceStore
+from gateway.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,8 @@ class Worker:
         self.sessions: dict[str, Session] = {}
         self.capture = Capture(bus, settings)
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
-                                leases=self.leases, bus=bus, capture=self.capture, record_send=self._record_send)
+                                leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
+                                record_send=self._record_send)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -178,8 +181,8 @@ class Worker:
         await self.capture.forget(instance_id)
 
     def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
-        entry = orjson.dumps({"id": message_id, "zaapId": out.zaap_id, "to": out.to,
-                              "type": type(out.content).__name__, "t": time.time()})
+        entry = orjson.dumps({"id": message_id, "type": type(out.content).__name__, "t": time.time(),
+                              "outgoing": orjson.loads(dumps(out))})
         self._tasks.spawn(self.redis.rpush(self.names.sandbox_sent_key(instance_id), entry), name="record")
 
     # shutdown ---------------------------------------------------------------------------------------------

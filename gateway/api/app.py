@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import health, instance, partner, sandbox, webhooks
+from gateway.api import health, instance, partner, queue, sandbox, send, webhooks
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.state import AppState
@@ -18,6 +18,7 @@ from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.ids import hash_token
 from gateway.names import Names
+from gateway.sender import ensure_outbox
 from gateway.state import StateStore, connect_redis
 from gateway.store.db import Database
 from gateway.store.instances import InstanceStore
@@ -29,7 +30,9 @@ async def _connect_bus_forever(zg: AppState, url: str) -> None:
     delay = 0.5
     while zg.bus is None:
         try:
-            zg.bus = await Bus.connect(url, name="zapgate-api")
+            bus = await Bus.connect(url, name="zapgate-api")
+            await ensure_outbox(bus, zg.names)
+            zg.bus = bus
             log.info("connected to NATS")
         except Exception as exc:
             log.warning("NATS not reachable (%s); retrying in %.1fs", type(exc).__name__, delay)
@@ -78,6 +81,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(instance.router)
     app.include_router(sandbox.router)
     app.include_router(webhooks.router)
+    app.include_router(send.router)
+    app.include_router(queue.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

@@ -63,3 +63,7 @@ class Engine(abc.ABC):
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:  # noqa: B027 - optional
         """Show composing/recording/paused in a chat (no-op where unsupported)."""
+
+    @abc.abstractmethod
+    async def mark_read(self, chat: str, message_id: str) -> None:
+        """Send a read receipt for a message in a chat."""

@@ -27,6 +27,7 @@ from gateway.events import (
     Disconnected,
     LoggedOut,
     PairSucceeded,
+    PresenceState,
     QrCodeChanged,
     ReceiptReceived,
     ReceiptStatus,
@@ -54,6 +55,11 @@ class SandboxEngine(Engine):
         self.qr: str | None = None
         self.pair_code: tuple[str, str] | None = None
         self.sent: list[Outgoing] = []
+        self.presences: list[tuple[str, str]] = []
+        self.reads: list[tuple[str, str]] = []
+        self.send_delay_s = s.sandbox_send_delay_s
+        self.in_send = 0
+        self.max_in_send = 0
         self._tasks = TaskGroupOwner(f"sandbox:{ctx.instance_id}")
         self._qr_task: asyncio.Task[Any] | None = None
 
@@ -125,6 +131,13 @@ class SandboxEngine(Engine):
     async def send(self, outgoing: Outgoing) -> str:
         if not self.connected:
             raise NotConnected("the instance is not connected")
+        self.in_send += 1
+        self.max_in_send = max(self.max_in_send, self.in_send)
+        try:
+            if self.send_delay_s:
+                await asyncio.sleep(self.send_delay_s)
+        finally:
+            self.in_send -= 1
         message_id = new_message_id(self.rng)
         self.sent.append(outgoing)
         if self.ctx.record_send is not None:
@@ -133,6 +146,14 @@ class SandboxEngine(Engine):
                        else None)
         self._tasks.spawn(self._receipts(chat, message_id, outgoing.to.endswith("@g.us")), name="receipts")
         return message_id
+
+    async def send_chat_presence(self, to: str, state: PresenceState) -> None:
+        self.presences.append((to, state.value))
+
+    async def mark_read(self, chat: str, message_id: str) -> None:
+        if not self.connected:
+            raise NotConnected("the instance is not connected")
+        self.reads.append((chat, message_id))
 
     async def _receipts(self, chat: Address, message_id: str, is_group: bool) -> None:
         for status in (ReceiptStatus.SENT, ReceiptStatus.RECEIVED, ReceiptStatus.READ):

@@ -217,6 +217,18 @@ class NeonizeEngine(Engine):
             raise EngineError(f"pairing by phone failed: {exc}") from exc
         return code
 
+    async def mark_read(self, chat: str, message_id: str) -> None:
+        from neonize.utils.enum import ReceiptType
+
+        if not self.connected:
+            raise NotConnected("the instance is not connected")
+        jid = translate.device_jid_proto(chat)
+        try:
+            await self.runtime.call(lambda: self.client.mark_read(message_id, chat=jid, sender=jid,
+                                                                  receipt=ReceiptType.READ))
+        except Exception as exc:
+            raise EngineError(f"mark read failed: {exc}") from exc
+
     async def send(self, outgoing: Outgoing) -> str:
         if not self.connected:
             raise NotConnected("the instance is not connected")
