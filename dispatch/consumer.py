@@ -4,6 +4,10 @@ Per partition: a durable JetStream pull consumer. A fetched batch is decoded, tr
 webhook payloads, persisted in one transaction (idempotent on event id) and only then acked. The
 pending deliveries live in Postgres, so a dispatcher that takes a partition over (after a crash or a
 hand-over) resumes them in order before consuming new events.
+
+``max_ack_pending`` is exactly one batch: if a dispatcher dies holding a fetched, unacked batch, its
+successor gets nothing newer until that batch is redelivered (after ``ack_wait``), so the older events are
+persisted — and delivered — first. With more in flight, newer events would overtake them.
 """
 
 from __future__ import annotations
@@ -104,7 +108,7 @@ class Dispatcher:
         self.consumers[partition] = await pull_consumer(
             self.bus, self.names.events_stream, self.names.dispatch_durable(partition),
             self.names.partition_subject(partition), ack_wait_s=self.settings.dispatch_ack_wait_s,
-            max_ack_pending=self.settings.dispatch_batch * 8)
+            max_ack_pending=self.settings.dispatch_batch)  # one batch in flight: see the module docstring
         for delivery in await self.store.pending(partition):
             self.lanes.add(delivery)
         self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition), name=f"pump-{partition}")

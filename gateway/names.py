@@ -90,6 +90,9 @@ class Names:
     def rate_key(self, key: str) -> str:
         return f"{self.redis_prefix}:rate:{{{key}}}"
 
+    def sandbox_sent_index(self, instance: str) -> str:
+        return f"{self.redis_prefix}:sandbox:sentidx:{{{instance}}}"
+
     @property
     def audit_key(self) -> str:
         return f"{self.redis_prefix}:audit"

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from gateway import content as c
 from gateway.bus import PullConsumer, Received, ensure_stream, pull_consumer
-from gateway.engines.base import Outgoing
+from gateway.engines.base import UNKNOWN, Outgoing
 from gateway.errors import EngineError, NotConnected
 from gateway.events import Address, MessageReceived, MessageSent, PresenceState, loads
-from gateway.metrics import OUTBOX_FAILED, OUTBOX_SENT, SEND_LATENCY
+from gateway.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
 from gateway.store.outbox import OutboxRow, OutboxStore
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Sender:
         self._critical: asyncio.Task[Any] | None = None
         self._current: Received | None = None
         self._consumer: PullConsumer | None = None
+        self._gauged_at = 0.0
 
     def __repr__(self) -> str:
         return f"<Sender {self.session.id} sent={self.sent} failed={self.failed}>"
@@ -82,6 +83,7 @@ class Sender:
                     with contextlib.suppress(Exception):
                         await msg.nak()
                 self._current = None
+                await self._gauge()
 
     async def _process(self, msg: Received) -> None:
         zaap_id = msg.data.decode()
@@ -89,10 +91,9 @@ class Sender:
         if row is None or row.status in ("SENT", "FAILED", "DELETED"):
             await msg.ack()  # already done (a redelivery) or dropped from the queue
             return
-        if row.status == "SENDING":
-            await self._finish_failed(row, msg, UNKNOWN_OUTCOME)
-            return
         outgoing = loads(Outgoing, row.payload)
+        if row.status == "SENDING" and not await self._recover(row, outgoing, msg):
+            return
         while True:
             await self._pace(row, outgoing)
             if not await self.session.deps.leases.holds(self.session.lease):
@@ -108,15 +109,40 @@ class Sender:
                 return
             await msg.in_progress()
 
+    async def _gauge(self) -> None:
+        now = time.monotonic()
+        if now - self._gauged_at >= 1.0:
+            self._gauged_at = now
+            with contextlib.suppress(Exception):
+                QUEUE_DEPTH.labels(self.session.id).set(await self.store.count(self.session.id))
+
     async def _row(self, zaap_id: str) -> OutboxRow | None:
         """The row; the api publishes before it commits, so a missing row is waited for a moment.
 
         Still missing after ``ORPHAN_WAIT_S`` means the api's transaction rolled back: nothing to send.
         """
-        deadline = time.monotonic() + ORPHAN_WAIT_S
-        while (row := await self.store.get(zaap_id)) is None and time.monotonic() < deadline:
+        for _ in range(int(ORPHAN_WAIT_S / 0.02)):
+            row = await self.store.get(zaap_id)
+            if row is not None:
+                return row
             await asyncio.sleep(0.02)
-        return row
+        return await self.store.get(zaap_id)
+
+    async def _recover(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
+        """A row left SENDING by a worker that died mid-send. True: send it now (it never left)."""
+        engine = self.session.engine
+        found = await engine.sent_id(row.zaap_id) if engine is not None else UNKNOWN
+        if found is UNKNOWN:
+            await self._finish_failed(row, msg, UNKNOWN_OUTCOME)
+            return False
+        if isinstance(found, str):  # it did leave: record it, do not send again
+            await self.store.sent(row.zaap_id, found)
+            self.sent += 1
+            self._emit(row, outgoing, found, None)
+            await msg.ack()
+            return False
+        await self.store.release(row.zaap_id, None, count_attempt=False)
+        return True
 
     async def _pace(self, row: OutboxRow, outgoing: Outgoing) -> None:
         if row.delay_message is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +51,8 @@ class SessionDeps:
     bus: Bus
     capture: Capture | None = None
     outbox: OutboxStore | None = None
-    record_send: Callable[[str, str, Outgoing], None] | None = None
+    record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
+    lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
 
 
 class Session:
@@ -93,18 +94,20 @@ class Session:
             await self.sender.start()
 
     def _build_engine(self) -> Engine:
-        record = None
-        if self.deps.record_send is not None:
-            recorder = self.deps.record_send
-            instance_id = self.id
+        record = lookup = None
+        if self.deps.record_send is not None and self.deps.lookup_send is not None:
+            recorder, finder, iid = self.deps.record_send, self.deps.lookup_send, self.id
 
-            def record(message_id: str, out: Outgoing) -> None:
-                recorder(instance_id, message_id, out)
+            async def record(message_id: str, out: Outgoing) -> None:
+                await recorder(iid, message_id, out)
+
+            async def lookup(zaap_id: str) -> str | None:
+                return await finder(iid, zaap_id)
 
         capture = self.deps.capture
         instance_id = self.id
         ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
-                            device_jid=self.device_jid, record_send=record,
+                            device_jid=self.device_jid, record_send=record, lookup_send=lookup,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None)
         return build_engine(self.instance.engine, ctx)
 

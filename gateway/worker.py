@@ -53,7 +53,7 @@ class Worker:
         self.capture = Capture(bus, settings)
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
-                                record_send=self._record_send)
+                                record_send=self._record_send, lookup_send=self._lookup_send)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -180,10 +180,19 @@ class Worker:
         await session.stop(still_owner=False)
         await self.capture.forget(instance_id)
 
-    def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
+    async def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
+        """The sandbox phone's record of what it received (list in order + zaapId index), atomically."""
         entry = orjson.dumps({"id": message_id, "type": type(out.content).__name__, "t": time.time(),
-                              "outgoing": orjson.loads(dumps(out))})
-        self._tasks.spawn(self.redis.rpush(self.names.sandbox_sent_key(instance_id), entry), name="record")
+                              "worker": self.worker_id, "outgoing": orjson.loads(dumps(out))})
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(self.names.sandbox_sent_key(instance_id), entry)
+            if out.zaap_id:
+                pipe.hset(self.names.sandbox_sent_index(instance_id), out.zaap_id, message_id)
+            await pipe.execute()
+
+    async def _lookup_send(self, instance_id: str, zaap_id: str) -> str | None:
+        found = await self.redis.hget(self.names.sandbox_sent_index(instance_id), zaap_id)
+        return str(found) if found else None
 
     # shutdown ---------------------------------------------------------------------------------------------
     async def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from gateway.config import Settings
@@ -11,7 +11,16 @@ from gateway.content import Content
 from gateway.events import EngineEvent, PresenceState
 
 EmitFn = Callable[[EngineEvent], None]
-SendRecorder = Callable[[str, "Outgoing"], None]
+SendRecorder = Callable[[str, "Outgoing"], Awaitable[None]]
+SendLookup = Callable[[str], Awaitable[str | None]]
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()  # "the engine cannot tell whether that message left"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,7 @@ class EngineContext:
     emit: EmitFn
     device_jid: str | None = None  # a paired device to restore without a new QR
     record_send: SendRecorder | None = None  # sandbox: where the simulated phone logs what it got
+    lookup_send: SendLookup | None = None  # sandbox: the WhatsApp id a zaapId was sent as, if it was
     backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
 
 
@@ -63,6 +73,10 @@ class Engine(abc.ABC):
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:  # noqa: B027 - optional
         """Show composing/recording/paused in a chat (no-op where unsupported)."""
+
+    async def sent_id(self, zaap_id: str) -> str | _Unknown | None:
+        """Whether a queued message left: its WhatsApp id, None (it did not), or UNKNOWN."""
+        return UNKNOWN
 
     @abc.abstractmethod
     async def mark_read(self, chat: str, message_id: str) -> None:

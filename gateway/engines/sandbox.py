@@ -139,13 +139,18 @@ class SandboxEngine(Engine):
         finally:
             self.in_send -= 1
         message_id = new_message_id(self.rng)
-        self.sent.append(outgoing)
         if self.ctx.record_send is not None:
-            self.ctx.record_send(message_id, outgoing)
+            await self.ctx.record_send(message_id, outgoing)  # the phone got it: one step with the send
+        self.sent.append(outgoing)
         chat = Address(jid=outgoing.to, phone=outgoing.to.split("@")[0] if "@s.whatsapp.net" in outgoing.to
                        else None)
         self._tasks.spawn(self._receipts(chat, message_id, outgoing.to.endswith("@g.us")), name="receipts")
         return message_id
+
+    async def sent_id(self, zaap_id: str) -> str | None:
+        if self.ctx.lookup_send is not None:
+            return await self.ctx.lookup_send(zaap_id)
+        return next((o.zaap_id for o in self.sent if o.zaap_id == zaap_id), None)
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:
         self.presences.append((to, state.value))
