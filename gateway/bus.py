@@ -35,6 +35,10 @@ async def _on_error(exc: Exception) -> None:
     log.warning("NATS: %s", type(exc).__name__)
 
 
+async def _quiet(_exc: Exception) -> None:
+    return None
+
+
 class BusError(Exception):
     pass
 
@@ -116,8 +120,10 @@ class Bus:
 async def probe_jetstream(url: str) -> str:
     """'ok', 'down' or 'no_jetstream'."""
     try:
-        nc = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False,
-                                error_cb=_on_error)
+        # max_reconnect_attempts=0 makes nats-py retry a refused server forever; 1 gives up.
+        async with asyncio.timeout(8):
+            nc = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=1, reconnect_time_wait=0.2,
+                                    allow_reconnect=False, error_cb=_quiet)
     except (TimeoutError, NatsError, OSError):
         return "down"
     try:

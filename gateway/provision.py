@@ -27,6 +27,7 @@ from gateway.store import db as pg
 log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_DAEMONS: list[subprocess.Popen[bytes]] = []
 APT_PACKAGES = {"postgres": "postgresql", "redis": "redis-server", "nats": "nats-server"}
 
 
@@ -179,9 +180,13 @@ async def _start_own_postgres(settings: Settings, bindir: Path, t: pg.PgTarget) 
         if _is_root():
             subprocess.run(["chown", "-R", "postgres:postgres", str(data)], check=True)
         _say(f"initdb {data}")
-        subprocess.run(_as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                          "--auth=trust", "-E", "UTF8"]), check=True,
-                       stdout=subprocess.DEVNULL)
+        initdb = subprocess.run(_as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                                                   "--auth=trust", "-E", "UTF8"]), check=False,
+                                capture_output=True, text=True)
+        if initdb.returncode != 0:
+            hint = " (the postgres user must be able to reach it: check the parent directories' permissions)" \
+                if _is_root() else ""
+            raise ProvisionError(f"initdb {data} failed{hint}: {initdb.stderr.strip()[-300:]}")
     _say(f"starting postgres on {t.host}:{t.port} (data {data})")
     opts = f"-p {t.port} -k {sock} -c listen_addresses={t.host if t.host != 'localhost' else '127.0.0.1'}"
     subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l",
@@ -264,6 +269,7 @@ async def ensure_nats(settings: Settings, *, allow_install: bool = True) -> Serv
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    _DAEMONS.append(proc)  # detached on purpose; keep the handle so it is not reaped as an orphan object
     if not await _poll(lambda: _nats_ok(url), 15):
         raise ProvisionError("started nats-server but JetStream does not answer")
     return ServiceResult("nats", how, proc.pid)
