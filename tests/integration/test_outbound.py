@@ -12,17 +12,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from dispatch.consumer import Dispatcher
-from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.engines.sandbox import SandboxEngine
-from gateway.state import connect_redis
-from gateway.store.db import Database
-from gateway.worker import Worker
-from tests.conftest import open_api
 from tests.integration.test_pairing_flow import eventually
-from tests.integration.test_pipeline import Stack, fast
-from tests.receiver import Receiver
+from tests.integration.test_pipeline import Stack, fast, open_stack
 
 
 def _png() -> str:
@@ -108,30 +101,8 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.fixture
 async def stack(settings: Settings) -> AsyncIterator[Stack]:
-    async for s in _stack(fast(settings, send_gap_s="0")):
+    async for s in open_stack(fast(settings, send_gap_s="0")):
         yield s
-
-
-async def _stack(s: Settings) -> AsyncIterator[Stack]:
-    receiver = Receiver()
-    await receiver.start()
-    db = await Database.connect(s)
-    redis = connect_redis(s.redis_url)
-    bus = await Bus.connect(s.nats_url)
-    worker = Worker(s, "w-out", db=db, bus=bus, redis=redis)
-    dispatcher = Dispatcher(s, "d-out", db=db, bus=bus, redis=redis)
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(worker.run(stop)), asyncio.create_task(dispatcher.run(stop))]
-    try:
-        async for api in open_api(s):
-            yield Stack(api, worker, dispatcher, receiver, s)
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), 30)
-        await receiver.stop()
-        await bus.close()
-        await redis.aclose()
-        await db.close()
 
 
 async def _send(stack: Stack, inst: dict[str, Any], action: str, body: dict[str, Any]) -> Any:
@@ -203,7 +174,7 @@ async def test_reply_delete_read_and_ids_resolved(stack: Stack) -> None:
 
 
 async def test_fifo_1000_messages_across_20_instances(settings: Settings) -> None:
-    async for stack in _stack(fast(settings, send_gap_s="0", sandbox_send_delay_s=0.002)):
+    async for stack in open_stack(fast(settings, send_gap_s="0", sandbox_send_delay_s=0.002)):
         instances = [await stack.paired(phone=f"55119555{i:05d}") for i in range(20)]
         sent: dict[str, list[str]] = {i["id"]: [] for i in instances}
 
@@ -229,7 +200,7 @@ async def _all_sent(engines: dict[str, SandboxEngine], n: int) -> bool:
 
 
 async def test_held_while_disconnected_then_drained_and_cap(settings: Settings) -> None:
-    async for stack in _stack(fast(settings, send_gap_s="0", queue_cap=5)):
+    async for stack in open_stack(fast(settings, send_gap_s="0", queue_cap=5)):
         inst = await stack.instance()  # not paired yet: disconnected
         zaaps = [(await _send(stack, inst, "send-text", {"phone": TO, "message": f"m{n}"})).json()["zaapId"]
                  for n in range(5)]
@@ -287,7 +258,7 @@ async def test_queue_listing_and_deletion(stack: Stack) -> None:
 
 
 async def test_rate_limit(settings: Settings) -> None:
-    async for stack in _stack(fast(settings, send_gap_s="0", send_rate_per_s=1.0, send_burst=3)):
+    async for stack in open_stack(fast(settings, send_gap_s="0", send_rate_per_s=1.0, send_burst=3)):
         inst = await stack.instance()
         codes = [(await _send(stack, inst, "send-text", {"phone": TO, "message": "x"})).status_code
                  for _ in range(4)]

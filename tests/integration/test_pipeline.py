@@ -68,7 +68,12 @@ def fast(settings: Settings, **extra: Any) -> Settings:
 
 @pytest.fixture
 async def stack(settings: Settings) -> AsyncIterator[Stack]:
-    s = fast(settings)
+    async for s in open_stack(fast(settings)):
+        yield s
+
+
+async def open_stack(s: Settings) -> AsyncIterator[Stack]:
+    """api + worker + dispatcher in this event loop, with a real local webhook receiver."""
     receiver = Receiver()
     await receiver.start()
     db = await Database.connect(s)
