@@ -124,8 +124,9 @@ class ServiceDown(ZapgateError):
 
 @dataclass
 class EngineError(ZapgateError):
-    """The engine refused or failed an action."""
+    """The engine refused or failed an action (``transient``: worth retrying)."""
 
+    transient: bool = True
     status: ClassVar[int] = 409
     code: ClassVar[str] = "ENGINE_ERROR"
 

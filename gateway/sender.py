@@ -193,7 +193,7 @@ class Sender:
             return False
         except EngineError as exc:
             attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
-            if attempts >= MAX_ATTEMPTS or not getattr(exc, "transient", True):
+            if attempts >= MAX_ATTEMPTS or not exc.transient:
                 await self.store.claim(row.zaap_id, self.session.lease.fence)
                 await self._finish_failed(row, msg, exc.message)
                 return True

@@ -121,3 +121,25 @@ def test_receipts_presence_and_lifecycle() -> None:
     assert ban.code == "SEND_TO_TOO_MANY_PEOPLE" and ban.expires_s == 3600
     restored = translate.device_jid_proto(f"{ME}:7@s.whatsapp.net")
     assert (restored.User, restored.Device, restored.Server) == (ME, 7, "s.whatsapp.net")
+
+
+def test_outgoing_messages_built_for_neonize() -> None:
+    import pytest
+
+    from gateway.engines.base import Outgoing
+    from gateway.engines.neonize.engine import build_message
+    from gateway.errors import EngineError
+
+    to = f"{ALICE}@s.whatsapp.net"
+    plain = build_message(Outgoing(to, c.Text("hi")))
+    assert plain.conversation == "hi"
+    reply = build_message(Outgoing(to, c.Text("re"), quoted_id="3EB0Q", mentions=(f"{ME}@s.whatsapp.net",)))
+    assert reply.extendedTextMessage.text == "re" and reply.extendedTextMessage.contextInfo.stanzaID == "3EB0Q"
+    assert list(reply.extendedTextMessage.contextInfo.mentionedJID) == [f"{ME}@s.whatsapp.net"]
+    loc = build_message(Outgoing(to, c.Location(-23.5, -46.6, name="Office")))
+    assert loc.locationMessage.degreesLatitude == -23.5 and loc.locationMessage.name == "Office"
+    react = build_message(Outgoing(to, c.Reaction("👍", "3EB0X")))
+    assert react.reactionMessage.text == "👍" and react.reactionMessage.key.ID == "3EB0X"
+    with pytest.raises(EngineError) as err:
+        build_message(Outgoing(to, c.Poll("q", ("a", "b"))))
+    assert err.value.transient is False

@@ -265,4 +265,5 @@ def build_message(out: Outgoing) -> Any:
         key = MessageKey(remoteJID=out.to, fromMe=body.from_me, ID=body.message_id)
         return E.Message(reactionMessage=E.ReactionMessage(key=key, text=body.emoji,
                                                            senderTimestampMS=int(time.time() * 1000)))
-    raise EngineError(f"{type(body).__name__} messages are not supported by the neonize engine yet")
+    raise EngineError(f"{type(body).__name__} messages are not supported by the neonize engine yet",
+                      transient=False)
