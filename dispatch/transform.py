@@ -55,7 +55,10 @@ def chat_id(a: Address) -> str:
 
 
 def _media_fields(m: c.MediaRef) -> dict[str, Any]:
-    return {"mimeType": m.mime_type}
+    fields: dict[str, Any] = {"mimeType": m.mime_type}
+    if m.download_error:
+        fields["downloadError"] = True
+    return fields
 
 
 def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[str, Any] | None:
@@ -66,7 +69,7 @@ def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[st
             text.update({"title": body.title, "description": body.description, "url": body.url})
         return "text", text
     if isinstance(body, c.Image):
-        return "image", {"imageUrl": body.media.url, "thumbnailUrl": None, "caption": body.caption,
+        return "image", {"imageUrl": body.media.url, "thumbnailUrl": body.media.thumbnail_url, "caption": body.caption,
                          **_media_fields(body.media), "width": body.width, "height": body.height,
                          "viewOnce": view_once}
     if isinstance(body, c.Audio):
@@ -82,7 +85,7 @@ def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[st
     if isinstance(body, c.Document):
         return "document", {"documentUrl": body.media.url, **_media_fields(body.media), "title": body.title,
                             "pageCount": body.page_count, "fileName": body.file_name, "caption": body.caption,
-                            "thumbnailUrl": None}
+                            "thumbnailUrl": body.media.thumbnail_url}
     if isinstance(body, c.Sticker):
         return "sticker", {"stickerUrl": body.media.url, **_media_fields(body.media), "width": body.width,
                            "height": body.height, "isAnimated": body.is_animated}

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -31,9 +32,12 @@ class CaptureFull(ZapgateError):
     code: ClassVar[str] = "CAPTURE_BUFFER_FULL"
 
 
+Prepare = Callable[[Envelope], Awaitable[Envelope | None]]
+
+
 @dataclass(slots=True)
 class _Lane:
-    buffer: deque[Envelope] = field(default_factory=deque)
+    buffer: deque[tuple[Envelope, Prepare | None]] = field(default_factory=deque)
     seq: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -61,8 +65,12 @@ class Capture:
         lane = self.lanes.get(instance_id)
         return len(lane.buffer) if lane else 0
 
-    def offer(self, instance_id: str, fence: int, event: EngineEvent) -> Envelope:
-        """Stamp and buffer an event (synchronous: called from the engine callback)."""
+    def offer(self, instance_id: str, fence: int, event: EngineEvent, prepare: Prepare | None = None) -> Envelope:
+        """Stamp and buffer an event (synchronous: called from the engine callback).
+
+        ``prepare`` (e.g. downloading media) runs in this instance's publish lane just before publishing:
+        later events of the instance wait for it, other instances do not.
+        """
         lane = self.lanes.get(instance_id)
         if lane is None:
             lane = self.lanes[instance_id] = _Lane()
@@ -72,7 +80,7 @@ class Capture:
         envelope = Envelope(instance_id=instance_id, seq=lane.seq,
                             event_id=event_id_for(instance_id, event, lane.seq, str(fence)),
                             at_ms=int(time.time() * 1000), event=event, fence=fence)
-        lane.buffer.append(envelope)
+        lane.buffer.append((envelope, prepare))
         lane.idle.clear()
         lane.wake.set()
         EVENTS_CAPTURED.labels(type(event).__name__).inc()
@@ -90,7 +98,20 @@ class Capture:
                 lane.wake.clear()
                 await lane.wake.wait()
                 continue
-            envelope = lane.buffer[0]
+            envelope, prepare = lane.buffer[0]
+            if prepare is not None:
+                try:
+                    prepared = await prepare(envelope)
+                except Exception:
+                    log.exception("preparing an event failed; publishing it as captured",
+                                  extra={"instance_id": instance_id})
+                    prepared = envelope
+                if prepared is None:  # nothing to publish (a failed media follow-up)
+                    lane.buffer.popleft()
+                    CAPTURE_BUFFERED.dec()
+                    continue
+                lane.buffer[0] = (prepared, None)
+                envelope = prepared
             try:
                 await publish_once(self.bus, subject, encode(envelope), envelope.event_id,
                                    {"Zg-Fence": str(envelope.fence), "Zg-Seq": str(envelope.seq)})

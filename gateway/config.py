@@ -109,6 +109,13 @@ class Settings(BaseSettings):
 
     media_store: MediaStoreKind = MediaStoreKind.LOCAL
     media_dir: Path = Path(".zapgate/media")
+    media_url_ttl_s: Annotated[float, Field(gt=1, le=365 * 86400)] = 30 * 86400
+    media_retention_s: Annotated[float, Field(gt=60)] = 30 * 86400
+    media_download_timeout_s: Annotated[float, Field(gt=0.1, le=600)] = 60.0
+    media_fetch_timeout_s: Annotated[float, Field(gt=0.1, le=600)] = 30.0
+    media_fetch_max_redirects: Annotated[int, Field(ge=0, le=10)] = 3
+    media_retry_delay_s: Annotated[float, Field(ge=0, le=86400)] = 30.0
+    allow_private_media: bool = False
     s3_bucket: str | None = None
     s3_prefix: str = "zapgate/"
     s3_region: str = "us-east-1"

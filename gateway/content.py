@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,8 +13,13 @@ class MediaRef:
     file_length: int = 0
     sha256_hex: str = ""
     direct_path: str = ""
-    url: str | None = None  # our stored URL once downloaded (media issue)
+    url: str | None = None  # our stored URL once downloaded (or the partner's URL, outbound, before fetching)
     thumbnail_b64: str | None = None  # WhatsApp's embedded JPEG thumbnail
+    media_key_b64: str = ""  # WhatsApp's decryption key (inbound)
+    enc_sha256_hex: str = ""
+    key: str = ""  # our media store key once stored
+    thumbnail_url: str | None = None
+    download_error: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +224,24 @@ Content = (Text | Image | Audio | Video | Ptv | Document | Sticker | Location | 
 CONTENT_TYPES: tuple[type, ...] = (Text, Image, Audio, Video, Ptv, Document, Sticker, Location, LiveLocation,
                                    Contact, Contacts, Reaction, Poll, PollVote, ButtonsResponse, ListResponse,
                                    Unsupported, *OUTGOING_TYPES)
+
+
+def media_of(body: Content) -> MediaRef | None:
+    """The media a message carries (the image of a link or button list included)."""
+    if isinstance(body, Image | Audio | Video | Ptv | Document | Sticker):
+        return body.media
+    if isinstance(body, Link):
+        return body.image
+    if isinstance(body, ButtonList):
+        return body.image or body.video
+    return None
+
+
+def with_media(body: Content, media: MediaRef) -> Content:
+    if isinstance(body, Image | Audio | Video | Ptv | Document | Sticker):
+        return replace(body, media=media)
+    if isinstance(body, Link):
+        return replace(body, image=media)
+    if isinstance(body, ButtonList):
+        return replace(body, image=media) if body.image is not None else replace(body, video=media)
+    return body

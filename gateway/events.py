@@ -120,6 +120,7 @@ class MessageReceived:
     is_broadcast: bool = False
     is_status_reply: bool = False
     waiting: bool = False
+    media_attempt: int = 0  # > 0: a follow-up carrying media whose first download failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,8 @@ class Envelope:
 def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> str:
     """Stable ids for messages/receipts (dedupe across redeliveries); per-capture ids otherwise."""
     if isinstance(event, MessageReceived):
-        return f"{instance_id}:msg:{event.message_id}:{'edit' if event.is_edit else 'new'}"
+        suffix = f"media{event.media_attempt}" if event.media_attempt else ("edit" if event.is_edit else "new")
+        return f"{instance_id}:msg:{event.message_id}:{suffix}"
     if isinstance(event, ReceiptReceived):
         return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
     if isinstance(event, MessageSent):

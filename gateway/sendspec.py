@@ -26,7 +26,9 @@ class SendRequest:
     outgoing: Outgoing
     delay_message_s: float | None = None
     delay_typing_s: float = 0.0
-    media: bytes | None = None
+    media: MediaInput | None = None
+    media_kind: str = ""
+    media_field: str = ""
 
 
 def phone_to_jid(value: object, field: str = "phone") -> str:
@@ -123,6 +125,9 @@ def _ref(m: MediaInput) -> c.MediaRef:
 
 
 Parsed = tuple[c.Content, MediaInput | None]
+MEDIA_KIND = {"send-image": ("image", "image"), "send-audio": ("audio", "audio"), "send-video": ("video", "video"),
+              "send-ptv": ("ptv", "ptv"), "send-gif": ("gif", "gif"), "send-sticker": ("sticker", "sticker"),
+              "send-document": ("document", "document"), "send-link": ("image", "image")}
 
 
 def _text(b: Body) -> Parsed:
@@ -323,5 +328,8 @@ def parse_send(action: str, raw: dict[str, Any], *, max_media_bytes: int, extens
     if isinstance(content, c.Reaction):
         content = c.Reaction(content.emoji, content.message_id, from_me=True, chat=to)
     outgoing = Outgoing(to=to, content=content, quoted_id=quoted, mentions=mentions, edit_id=edit)
+    kind, field = MEDIA_KIND.get(action, ("", ""))
+    if action == "send-button-list" and media is not None:
+        kind, field = ("image", "buttonList.image") if "image" in raw["buttonList"] else ("video", "buttonList.video")
     return SendRequest(kind=action, phone=str(raw["phone"]), outgoing=outgoing, delay_message_s=delay,
-                       delay_typing_s=typing, media=media.data if media is not None else None)
+                       delay_typing_s=typing, media=media, media_kind=kind, media_field=field)

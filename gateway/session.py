@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -14,6 +14,7 @@ import orjson
 from gateway.bus import Bus
 from gateway.capture import Capture
 from gateway.config import Settings
+from gateway.content import media_of
 from gateway.control import Action, decode_request, error_reply, ok_reply
 from gateway.engines.base import Engine, EngineContext, Outgoing
 from gateway.engines.factory import build_engine
@@ -22,6 +23,7 @@ from gateway.events import (
     Connected,
     Disconnected,
     EngineEvent,
+    Envelope,
     LoggedOut,
     MessageReceived,
     PairSucceeded,
@@ -30,9 +32,11 @@ from gateway.events import (
     TemporaryBan,
 )
 from gateway.leases import Lease, LeaseManager
+from gateway.media.service import MediaService
 from gateway.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.models import EngineKind, Instance
 from gateway.names import Names
+from gateway.runtime import TaskGroupOwner
 from gateway.sender import Sender
 from gateway.state import InstanceStatus, StateStore
 from gateway.store.instances import InstanceStore
@@ -51,6 +55,7 @@ class SessionDeps:
     bus: Bus
     capture: Capture | None = None
     outbox: OutboxStore | None = None
+    media: MediaService | None = None
     record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
     lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
 
@@ -73,6 +78,7 @@ class Session:
         self.events_seen = 0
         self.connected = asyncio.Event()
         self.sender: Sender | None = None
+        self._follow_ups = TaskGroupOwner(f"media:{instance.id}")
 
     def __repr__(self) -> str:
         return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
@@ -114,6 +120,7 @@ class Session:
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
         """Stop the engine (logging out first when asked), then flush state updates in order."""
         self.stopping = True
+        await self._follow_ups.cancel_all()
         if self.sender is not None:
             await self.sender.stop()  # finish or hand back the message in flight before the engine goes
         if self._control_sub is not None:
@@ -138,7 +145,9 @@ class Session:
     def on_event(self, event: EngineEvent) -> None:
         """The engine callback: synchronous, keeps engine order."""
         if self.deps.capture is not None:
-            self.deps.capture.offer(self.id, self.lease.fence, event)  # raises CaptureFull when full
+            prepare = self._prepare_media if (isinstance(event, MessageReceived) and self.deps.media is not None
+                                              and media_of(event.content) is not None) else None
+            self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # raises CaptureFull when full
         if isinstance(event, Connected):
             self.connected.set()
         elif isinstance(event, Disconnected | LoggedOut | StreamReplaced):
@@ -147,6 +156,22 @@ class Session:
         ENGINE_EVENTS.labels(type(event).__name__).inc()
         if not isinstance(event, MessageReceived):
             self._updates.put_nowait(event)
+
+    async def _prepare_media(self, envelope: Envelope) -> Envelope | None:
+        assert self.deps.media is not None
+        engine = self.engine
+        if engine is None:
+            return envelope
+        prepared, retry = await self.deps.media.inbound(envelope, engine.download)
+        event = envelope.event
+        if retry and isinstance(event, MessageReceived) and not self.stopping:
+            self._follow_ups.spawn(self._media_follow_up(replace(event, media_attempt=event.media_attempt + 1)))
+        return prepared
+
+    async def _media_follow_up(self, event: MessageReceived) -> None:
+        await asyncio.sleep(self.deps.settings.media_retry_delay_s * event.media_attempt)
+        if not self.stopping:
+            self.on_event(event)
 
     async def _apply_loop(self) -> None:
         while (event := await self._updates.get()) is not None:

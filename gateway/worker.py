@@ -20,6 +20,8 @@ from gateway.engines.base import Outgoing
 from gateway.engines.neonize.runtime import device_store_database
 from gateway.events import dumps
 from gateway.leases import Lease, LeaseManager
+from gateway.media.service import MediaService
+from gateway.media.store import build_store
 from gateway.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
 from gateway.names import Names
 from gateway.placement import plan
@@ -28,6 +30,7 @@ from gateway.session import Session, SessionDeps
 from gateway.state import StateStore, connect_redis
 from gateway.store.db import Database, ensure_database
 from gateway.store.instances import InstanceStore
+from gateway.store.media import MediaIndex
 from gateway.store.outbox import OutboxStore
 
 log = logging.getLogger(__name__)
@@ -51,9 +54,10 @@ class Worker:
         self.redis = redis
         self.sessions: dict[str, Session] = {}
         self.capture = Capture(bus, settings)
+        self.media = MediaService(settings, build_store(settings), MediaIndex(db))
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
-                                record_send=self._record_send, lookup_send=self._lookup_send)
+                                media=self.media, record_send=self._record_send, lookup_send=self._lookup_send)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -79,6 +83,7 @@ class Worker:
         await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
         await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves
         self._tasks.spawn(self._renew_loop(), name="renew")
+        self._tasks.spawn(self._retention_loop(), name="media-retention")
         try:
             while not stop.is_set():
                 try:
@@ -151,6 +156,16 @@ class Worker:
             await asyncio.sleep(interval)
             await self.renew_once()
 
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                removed = await self.media.expire_once()
+                if removed:
+                    log.info("media retention removed %d objects", removed)
+            except Exception:
+                log.exception("media retention failed")
+            await asyncio.sleep(600)
+
     async def renew_once(self) -> None:
         try:
             await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.sessions))
@@ -213,6 +228,7 @@ class Worker:
                     await self.bus.publish(self.names.placement_subject, b"released")
                     await self.bus.nc.flush(timeout=2)
             await self._tasks.cancel_all()
+            await self.media.close()
 
 
 async def run_worker(settings: Settings, worker_id: str | None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import health, instance, partner, queue, sandbox, send, webhooks
+from gateway.api import health, instance, media, partner, queue, sandbox, send, webhooks
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.state import AppState
@@ -17,11 +17,14 @@ from gateway.bootstrap import DEFAULT_PARTNER
 from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.ids import hash_token
+from gateway.media.service import MediaService
+from gateway.media.store import build_store
 from gateway.names import Names
 from gateway.sender import ensure_outbox
 from gateway.state import StateStore, connect_redis
 from gateway.store.db import Database
 from gateway.store.instances import InstanceStore
+from gateway.store.media import MediaIndex
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
         db = await Database.connect(settings)
         redis = connect_redis(settings.redis_url)
         zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db),
-                      state=StateStore(redis, names), bus=None)
+                      state=StateStore(redis, names), bus=None,
+                      media=MediaService(settings, build_store(settings), MediaIndex(db)))
         app.state.zg = zg
         if settings.partner_token and settings.client_token:
             try:
@@ -69,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
                 await connector
             if zg.bus is not None:
                 await zg.bus.close()
+            await zg.media.close()
             await zg.state.close()
             await db.close()
 
@@ -76,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
                   redoc_url=None, openapi_url="/openapi.json")
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(media.router)
     app.include_router(webhooks.partner_router)
     app.include_router(partner.router)
     app.include_router(instance.router)

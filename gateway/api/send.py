@@ -45,7 +45,11 @@ async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[st
             raise RateLimited(f"too many sends for this instance; retry in {wait:.1f}s")
     bus = zg.need_bus()
     zaap_id = new_zaap_id()
-    outgoing = Outgoing(to=req.outgoing.to, content=req.outgoing.content, quoted_id=req.outgoing.quoted_id,
+    body = req.outgoing.content
+    if req.media is not None:
+        ref = await zg.media.outbound(instance.id, req.media_kind, req.media, req.media_field)
+        body = c.with_media(body, ref)
+    outgoing = Outgoing(to=req.outgoing.to, content=body, quoted_id=req.outgoing.quoted_id,
                         mentions=req.outgoing.mentions, edit_id=req.outgoing.edit_id, zaap_id=zaap_id)
     subject = zg.names.outbox_subject(instance.id)
 
@@ -54,7 +58,7 @@ async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[st
 
     await OutboxStore(zg.db).enqueue(
         zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
-        media=req.media, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
+        media=None, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
         cap=zg.settings.queue_cap, publish=publish)
     OUTBOX_QUEUED.inc()
     return {"zaapId": zaap_id, "messageId": zaap_id, "id": zaap_id}

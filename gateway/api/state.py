@@ -9,6 +9,7 @@ from fastapi import Request
 from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.errors import ServiceDown
+from gateway.media.service import MediaService
 from gateway.names import Names
 from gateway.state import StateStore
 from gateway.store.db import Database
@@ -23,6 +24,7 @@ class AppState:
     instances: InstanceStore
     state: StateStore
     bus: Bus | None
+    media: MediaService
 
     def need_bus(self) -> Bus:
         if self.bus is None:

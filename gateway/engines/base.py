@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from gateway.config import Settings
 from gateway.content import Content
-from gateway.events import EngineEvent, PresenceState
+from gateway.errors import EngineError
+from gateway.events import EngineEvent, MessageReceived, PresenceState
 
 EmitFn = Callable[[EngineEvent], None]
 SendRecorder = Callable[[str, "Outgoing"], Awaitable[None]]
@@ -73,6 +74,10 @@ class Engine(abc.ABC):
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:  # noqa: B027 - optional
         """Show composing/recording/paused in a chat (no-op where unsupported)."""
+
+    async def download(self, message: MessageReceived) -> bytes:
+        """Download and decrypt a received message's media."""
+        raise EngineError("this engine cannot download media", transient=False)
 
     async def sent_id(self, zaap_id: str) -> str | _Unknown | None:
         """Whether a queued message left: its WhatsApp id, None (it did not), or UNKNOWN."""

@@ -19,19 +19,21 @@ from typing import Any
 
 from gateway.engines.base import Engine, EngineContext, Outgoing
 from gateway.engines.sandbox_inbound import build_inbound, new_message_id, parse_presence, validate_phone
-from gateway.errors import AlreadyPaired, NotConnected
+from gateway.errors import AlreadyPaired, EngineError, NotConnected
 from gateway.events import (
     Address,
     ChatPresenceChanged,
     Connected,
     Disconnected,
     LoggedOut,
+    MessageReceived,
     PairSucceeded,
     PresenceState,
     QrCodeChanged,
     ReceiptReceived,
     ReceiptStatus,
 )
+from gateway.media.sandbox_files import sandbox_file
 from gateway.runtime import TaskGroupOwner
 
 
@@ -56,6 +58,7 @@ class SandboxEngine(Engine):
         self.pair_code: tuple[str, str] | None = None
         self.sent: list[Outgoing] = []
         self.presences: list[tuple[str, str]] = []
+        self.download_failures: dict[str, int] = {}
         self.reads: list[tuple[str, str]] = []
         self.send_delay_s = s.sandbox_send_delay_s
         self.in_send = 0
@@ -169,10 +172,22 @@ class SandboxEngine(Engine):
             self.ctx.emit(ReceiptReceived(chat=chat, message_ids=(message_id,), status=status,
                                           timestamp_ms=_now_ms(), is_group=is_group))
 
+    async def download(self, message: MessageReceived) -> bytes:
+        """The simulated phone's file for that message (``failDownload: n`` fails the first n tries)."""
+        left = self.download_failures.get(message.message_id, 0)
+        if left:
+            self.download_failures[message.message_id] = left - 1
+            raise EngineError("sandbox: download failed on purpose")
+        data, _mime = sandbox_file(message.content, message.message_id)
+        return data
+
     def inject_message(self, spec: dict[str, Any]) -> str:
         if not self.connected:
             raise NotConnected("the instance is not connected")
         message = build_inbound(spec, self.rng, _now_ms())
+        fail = spec.get("failDownload")
+        if isinstance(fail, int) and not isinstance(fail, bool) and fail > 0:
+            self.download_failures[message.message_id] = fail
         self.ctx.emit(message)
         return message.message_id
 

@@ -40,7 +40,7 @@ SENDS: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("send-gif", {"gif": MP4}, "Video", {"is_gif": True}),
     ("send-sticker", {"sticker": PNG}, "Sticker", {}),
     ("send-document/pdf", {"document": PDF, "fileName": "report"}, "Document", {"file_name": "report.pdf"}),
-    ("send-link", {"message": "see https://z.io", "image": "https://example.com/a.png", "linkUrl": "https://z.io",
+    ("send-link", {"message": "see https://z.io", "image": PNG, "linkUrl": "https://z.io",
                    "title": "Z", "linkDescription": "d"}, "Link", {"url": "https://z.io"}),
     ("send-location", {"title": "Office", "address": "Av", "latitude": "-23.5", "longitude": "-46.6"}, "Location",
      {"latitude": -23.5, "name": "Office"}),

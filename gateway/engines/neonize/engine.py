@@ -25,7 +25,7 @@ from gateway.engines.base import Engine, EngineContext, Outgoing
 from gateway.engines.neonize import translate
 from gateway.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
 from gateway.errors import AlreadyPaired, EngineError, NotConnected
-from gateway.events import Connected, Disconnected, EngineEvent, QrCodeChanged, StreamReplaced
+from gateway.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,26 @@ class NeonizeEngine(Engine):
         except Exception as exc:
             raise EngineError(f"pairing by phone failed: {exc}") from exc
         return code
+
+    async def download(self, message: MessageReceived) -> bytes:
+        import base64
+
+        from neonize.utils.enum import MediaType, MediaTypeToMMS
+
+        media = c.media_of(message.content)
+        if media is None or not media.direct_path:
+            raise EngineError("the message has no downloadable media", transient=False)
+        kinds = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
+                 c.Ptv: "MediaVideo", c.Document: "MediaDocument"}
+        kind = kinds[type(message.content)]
+        args = (media.direct_path, bytes.fromhex(media.enc_sha256_hex), bytes.fromhex(media.sha256_hex),
+                base64.b64decode(media.media_key_b64), media.file_length, getattr(MediaType, kind),
+                getattr(MediaTypeToMMS, kind))
+        try:
+            data: bytes = await self.runtime.call(self.client.download_media_with_path, *args)
+        except Exception as exc:
+            raise EngineError(f"download failed: {exc}") from exc
+        return data
 
     async def mark_read(self, chat: str, message_id: str) -> None:
         from neonize.utils.enum import ReceiptType

@@ -59,7 +59,8 @@ def timestamp_ms(ts: int) -> int:
 def _media(m: Any) -> c.MediaRef:
     thumb = getattr(m, "JPEGThumbnail", b"")
     return c.MediaRef(mime_type=m.mimetype, file_length=int(m.fileLength), sha256_hex=m.fileSHA256.hex(),
-                      direct_path=m.directPath, thumbnail_b64=base64.b64encode(thumb).decode() if thumb else None)
+                      direct_path=m.directPath, thumbnail_b64=base64.b64encode(thumb).decode() if thumb else None,
+                      media_key_b64=base64.b64encode(m.mediaKey).decode(), enc_sha256_hex=m.fileEncSHA256.hex())
 
 
 def _poll(p: Any) -> c.Poll:

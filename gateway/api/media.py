@@ -1,0 +1,35 @@
+"""Serve the local media store: ``GET /media/<key>?exp=&sig=`` (HMAC-signed, expiring; Range requests)."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from gateway.api.auth import State
+from gateway.errors import NotFound, ZapgateError
+from gateway.media.store import LocalMediaStore, check_signature, valid_key
+
+router = APIRouter()
+
+
+class LinkExpired(ZapgateError):
+    status = 403
+    code = "MEDIA_LINK_INVALID"
+
+
+@router.get("/media/{key:path}")
+async def media(key: str, zg: State, exp: Annotated[int, Query()] = 0,
+                sig: Annotated[str, Query(max_length=64)] = "") -> FileResponse:
+    store = zg.media.store
+    if not isinstance(store, LocalMediaStore) or not valid_key(key):
+        raise NotFound("no such media")
+    if not check_signature(zg.settings.secret_key.get_secret_value(), key, exp, sig):
+        raise LinkExpired("the media link is invalid or has expired")
+    path = store.path(key)
+    if not path.is_file():
+        raise NotFound("no such media")
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=kind, headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,121 @@
+"""Media for the roles: inbound download → store → URLs; outbound fetch → check → convert → store; retention."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from gateway import content as c
+from gateway.config import Settings
+from gateway.errors import InvalidInput
+from gateway.events import Envelope, MessageReceived
+from gateway.media import prepare
+from gateway.media.fetch import MediaFetcher
+from gateway.media.store import MediaStore, StoredMedia, extension
+from gateway.media_input import ACCEPT, MediaInput, sniff
+from gateway.store.media import MediaIndex
+
+log = logging.getLogger(__name__)
+MAX_MEDIA_ATTEMPTS = 3
+Download = Callable[[MessageReceived], Awaitable[bytes]]
+
+
+class MediaService:
+    def __init__(self, settings: Settings, store: MediaStore, index: MediaIndex) -> None:
+        self.settings = settings
+        self.store = store
+        self.index = index
+        self.fetcher = MediaFetcher(settings)
+
+    async def save(self, instance_id: str, key: str, data: bytes, content_type: str) -> StoredMedia:
+        stored = await self.store.put(key, data, content_type)
+        await self.index.record(key, instance_id=instance_id, content_type=content_type, size=len(data),
+                                sha256=stored.sha256_hex, retention_s=self.settings.media_retention_s)
+        return stored
+
+    # inbound -------------------------------------------------------------------------------------
+    async def inbound(self, env: Envelope, download: Download) -> tuple[Envelope | None, bool]:
+        """Download, store and link a message's media. Returns (envelope to publish, retry later?).
+
+        A failed first download still publishes the message (``downloadError: true``) and asks for a
+        retry; a failed follow-up publishes nothing new.
+        """
+        event = env.event
+        assert isinstance(event, MessageReceived)
+        media = c.media_of(event.content)
+        assert media is not None
+        try:
+            data = await asyncio.wait_for(download(event), self.settings.media_download_timeout_s)
+            linked = await self._store_inbound(env.instance_id, event, media, data)
+        except Exception as exc:
+            log.warning("media download failed (attempt %d): %s", event.media_attempt + 1, type(exc).__name__,
+                        extra={"instance_id": env.instance_id})
+            retry = event.media_attempt + 1 < MAX_MEDIA_ATTEMPTS
+            if event.media_attempt:
+                return None, retry
+            failed = replace(event, content=c.with_media(event.content, replace(media, download_error=True)))
+            return replace(env, event=failed), retry
+        return replace(env, event=replace(event, content=linked)), False
+
+    async def _store_inbound(self, instance_id: str, event: MessageReceived, media: c.MediaRef,
+                             data: bytes) -> c.Content:
+        mime = media.mime_type or sniff(data) or "application/octet-stream"
+        base = f"{instance_id}/{event.message_id}"
+        stored = await self.save(instance_id, f"{base}/file.{extension(mime)}", data, mime)
+        thumb_url = None
+        body = event.content
+        if isinstance(body, c.Image | c.Sticker | c.Video | c.Document):
+            thumb = base64.b64decode(media.thumbnail_b64) if media.thumbnail_b64 else None
+            if thumb is None and isinstance(body, c.Image):
+                thumb = await asyncio.to_thread(prepare.thumbnail, data)
+            if thumb is not None:
+                thumb_url = (await self.save(instance_id, f"{base}/thumb.jpg", thumb, "image/jpeg")).url
+        if isinstance(body, c.Image) and not (body.width and body.height):
+            width, height = await asyncio.to_thread(prepare.image_size, data)
+            body = replace(body, width=width, height=height)
+        linked = replace(media, url=stored.url, key=stored.key, mime_type=mime, file_length=stored.size,
+                         sha256_hex=stored.sha256_hex, thumbnail_url=thumb_url, download_error=False)
+        return c.with_media(body, linked)
+
+    # outbound ------------------------------------------------------------------------------------
+    async def outbound(self, instance_id: str, kind: str, given: MediaInput, field: str) -> c.MediaRef:
+        """Fetch (or decode), check the type against the endpoint, convert if WhatsApp needs it, store by hash."""
+        data = given.data if given.data is not None else await self.fetcher.fetch(
+            given.url or "", field, self.settings.max_media_bytes)
+        mime = sniff(data)
+        accepted = ACCEPT[kind]
+        if kind != "document" and not mime.startswith(accepted):
+            raise InvalidInput(f"is {mime or 'of an unknown type'}, not a valid {kind}", field=field)
+        if kind == "sticker" and mime != "image/webp":
+            data, mime = await asyncio.to_thread(prepare.sticker_webp, data, field), "image/webp"
+        elif kind == "audio" and not mime.startswith("audio/ogg"):
+            data, mime = await asyncio.to_thread(prepare.audio_to_opus, data, field), "audio/ogg; codecs=opus"
+        mime = mime or "application/octet-stream"
+        stored = await self._by_hash(instance_id, data, mime)
+        return c.MediaRef(mime_type=mime, file_length=stored.size, sha256_hex=stored.sha256_hex, url=stored.url,
+                          key=stored.key)
+
+    async def _by_hash(self, instance_id: str, data: bytes, mime: str) -> StoredMedia:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest()
+        key = f"{instance_id}/out/{digest}.{extension(mime)}"
+        if await self.store.exists(key):  # cached: a retry or a re-send does not store twice
+            return StoredMedia(key=key, url=await self.store.url(key), content_type=mime, size=len(data),
+                               sha256_hex=digest)
+        return await self.save(instance_id, key, data, mime)
+
+    # retention -----------------------------------------------------------------------------------
+    async def expire_once(self) -> int:
+        keys = await self.index.expired()
+        for key in keys:
+            await self.store.delete(key)
+        if keys:
+            await self.index.forget(keys)
+        return len(keys)
+
+    async def close(self) -> None:
+        await self.fetcher.close()
