@@ -108,6 +108,7 @@ class Sender:
             if done:
                 return
             await msg.in_progress()
+            await self.session.connected.wait()
 
     async def _gauge(self) -> None:
         now = time.monotonic()
@@ -189,8 +190,7 @@ class Sender:
             message_id = await engine.send(await self._resolved(outgoing))
         except NotConnected:
             await self.store.release(row.zaap_id, None, count_attempt=False)
-            await self.session.connected.wait()
-            return False
+            return False  # the caller waits for the reconnection outside the shield (stop can cancel it)
         except EngineError as exc:
             attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
             if attempts >= MAX_ATTEMPTS or not exc.transient:
