@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -32,6 +34,14 @@ class PrivateAddress(OSError):
     pass
 
 
+def _literal_private(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not is_public_address(host)
+
+
 class MediaFetcher:
     """One aiohttp session per process for media downloads."""
 
@@ -49,6 +59,9 @@ class MediaFetcher:
         return self._session
 
     async def fetch(self, url: str, field: str, max_bytes: int) -> bytes:
+        host = urlsplit(url).hostname or ""
+        if not self.settings.allow_private_media and (_literal_private(host) or host.lower() == "localhost"):
+            raise InvalidInput("points to a private or loopback address", field=field)  # literals skip the resolver
         try:
             async with self._client().get(url, max_redirects=self.settings.media_fetch_max_redirects,
                                           allow_redirects=True) as response:

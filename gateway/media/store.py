@@ -117,7 +117,7 @@ class LocalMediaStore(MediaStore):
 
 
 def build_store(settings: Settings) -> MediaStore:
-    if settings.media_store is MediaStoreKind.S3:
+    if settings.media_store == MediaStoreKind.S3:
         from gateway.media.s3 import S3MediaStore
 
         return S3MediaStore(settings)
