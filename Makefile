@@ -20,8 +20,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/zapgate services ensure
-	$(BIN)/python -m tests.bench $(if $(QUICK),--quick,)
+	@echo "zapgate: the benchmark suite is not built yet (issue 7); no figures are published" >&2; exit 2
 
 venv: $(STAMP)
 

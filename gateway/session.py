@@ -114,6 +114,7 @@ class Session:
         instance_id = self.id
         ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
                             device_jid=self.device_jid, record_send=record, lookup_send=lookup,
+                            read_media=self.deps.media.store.get if self.deps.media is not None else None,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None)
         return build_engine(self.instance.engine, ctx)
 

@@ -44,6 +44,7 @@ class EngineContext:
     device_jid: str | None = None  # a paired device to restore without a new QR
     record_send: SendRecorder | None = None  # sandbox: where the simulated phone logs what it got
     lookup_send: SendLookup | None = None  # sandbox: the WhatsApp id a zaapId was sent as, if it was
+    read_media: Callable[[str], Awaitable[bytes | None]] | None = None  # media store key → bytes
     backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
 
 

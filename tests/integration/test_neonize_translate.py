@@ -143,3 +143,29 @@ def test_outgoing_messages_built_for_neonize() -> None:
     with pytest.raises(EngineError) as err:
         build_message(Outgoing(to, c.Poll("q", ("a", "b"))))
     assert err.value.transient is False
+
+
+def test_media_messages_built_from_an_upload() -> None:
+    from neonize.proto import Neonize_pb2 as N
+
+    from gateway.engines.base import Outgoing
+    from gateway.engines.neonize.engine import build_message
+
+    upload = N.UploadResponse(url="https://mmg/x", DirectPath="/v/t62/x", Handle="", MediaKey=b"k" * 32,
+                              FileEncSHA256=b"e" * 32, FileSHA256=b"s" * 32, FileLength=1234)
+    to = f"{ALICE}@s.whatsapp.net"
+    ref = c.MediaRef(mime_type="image/jpeg", key="I/out/a.jpg")
+    img = build_message(Outgoing(to, c.Image(ref, caption="pic"), quoted_id="3EB0Q"), upload)
+    assert img.imageMessage.caption == "pic" and img.imageMessage.directPath == "/v/t62/x"
+    assert img.imageMessage.mediaKey == b"k" * 32 and img.imageMessage.fileLength == 1234
+    assert img.imageMessage.contextInfo.stanzaID == "3EB0Q"
+    ptt = build_message(Outgoing(to, c.Audio(c.MediaRef(mime_type="audio/ogg"), ptt=True)), upload)
+    assert ptt.audioMessage.PTT and ptt.audioMessage.mimetype == "audio/ogg; codecs=opus"
+    gif = build_message(Outgoing(to, c.Video(c.MediaRef(mime_type="video/mp4"), is_gif=True)), upload)
+    assert gif.videoMessage.gifPlayback
+    note = build_message(Outgoing(to, c.Ptv(c.MediaRef(mime_type="video/mp4"))), upload)
+    assert note.HasField("ptvMessage")
+    doc = build_message(Outgoing(to, c.Document(c.MediaRef(mime_type="application/pdf"), file_name="r.pdf")), upload)
+    assert doc.documentMessage.fileName == "r.pdf" and doc.documentMessage.mimetype == "application/pdf"
+    sticker = build_message(Outgoing(to, c.Sticker(c.MediaRef(mime_type="image/webp"))), upload)
+    assert sticker.stickerMessage.mimetype == "image/webp"

@@ -237,6 +237,19 @@ class NeonizeEngine(Engine):
             raise EngineError(f"download failed: {exc}") from exc
         return data
 
+    async def _upload(self, body: c.Content, media: c.MediaRef) -> Any:
+        from neonize.utils.enum import MediaType
+
+        data = await self.ctx.read_media(media.key) if self.ctx.read_media is not None and media.key else None
+        if data is None:
+            raise EngineError("the queued media is no longer in the media store", transient=False)
+        kind = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
+                c.Ptv: "MediaVideo", c.Document: "MediaDocument"}[type(body)]
+        try:
+            return await self.runtime.call(self.client.upload, data, getattr(MediaType, kind))
+        except Exception as exc:
+            raise EngineError(f"media upload failed: {exc}") from exc
+
     async def mark_read(self, chat: str, message_id: str) -> None:
         from neonize.utils.enum import ReceiptType
 
@@ -252,7 +265,11 @@ class NeonizeEngine(Engine):
     async def send(self, outgoing: Outgoing) -> str:
         if not self.connected:
             raise NotConnected("the instance is not connected")
-        message = build_message(outgoing)
+        media = c.media_of(outgoing.content)
+        upload = None
+        if media is not None and isinstance(outgoing.content, MEDIA_TYPES):
+            upload = await self._upload(outgoing.content, media)
+        message = build_message(outgoing, upload)
         to = translate.device_jid_proto(outgoing.to)
         try:
             response = await self.runtime.call(self.client.send_message, to, message)
@@ -261,8 +278,41 @@ class NeonizeEngine(Engine):
         return str(response.ID)
 
 
-def build_message(out: Outgoing) -> Any:
-    """Our outgoing content → ``waE2E.Message`` (text, location, contact and reaction for now)."""
+MEDIA_TYPES = (c.Image, c.Audio, c.Video, c.Ptv, c.Document, c.Sticker)
+
+
+def _media_fields(media: c.MediaRef, upload: Any) -> dict[str, Any]:
+    return {"URL": upload.url, "directPath": upload.DirectPath, "mediaKey": upload.MediaKey,
+            "fileEncSHA256": upload.FileEncSHA256, "fileSHA256": upload.FileSHA256,
+            "fileLength": upload.FileLength, "mimetype": media.mime_type}
+
+
+def build_media_message(body: c.Content, upload: Any, context: Any) -> Any:
+    """An uploaded file → the matching ``waE2E`` media message."""
+    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
+
+    media = c.media_of(body)
+    assert media is not None
+    fields = _media_fields(media, upload)
+    if isinstance(body, c.Image):
+        return E.Message(imageMessage=E.ImageMessage(caption=body.caption, contextInfo=context, **fields))
+    if isinstance(body, c.Sticker):
+        return E.Message(stickerMessage=E.StickerMessage(contextInfo=context, **fields))
+    if isinstance(body, c.Audio):
+        fields["mimetype"] = "audio/ogg; codecs=opus"
+        return E.Message(audioMessage=E.AudioMessage(PTT=body.ptt, seconds=body.seconds, contextInfo=context,
+                                                     **fields))
+    if isinstance(body, c.Video | c.Ptv):
+        video = E.VideoMessage(caption=body.caption, seconds=body.seconds, contextInfo=context,
+                               gifPlayback=isinstance(body, c.Video) and body.is_gif, **fields)
+        return E.Message(ptvMessage=video) if isinstance(body, c.Ptv) else E.Message(videoMessage=video)
+    assert isinstance(body, c.Document)
+    return E.Message(documentMessage=E.DocumentMessage(fileName=body.file_name, title=body.title,
+                                                       caption=body.caption, contextInfo=context, **fields))
+
+
+def build_message(out: Outgoing, upload: Any = None) -> Any:
+    """Our outgoing content → ``waE2E.Message`` (text, media, location, contact, reaction)."""
     from neonize.proto.waCommon.WACommon_pb2 import MessageKey
     from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 
@@ -270,6 +320,8 @@ def build_message(out: Outgoing) -> Any:
     context = None
     if out.quoted_id or out.mentions:
         context = E.ContextInfo(stanzaID=out.quoted_id or None, mentionedJID=list(out.mentions))
+    if upload is not None and isinstance(body, MEDIA_TYPES):
+        return build_media_message(body, upload, context)
     if isinstance(body, c.Text):
         if context is None:
             return E.Message(conversation=body.text)
