@@ -5,17 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
 
 from gateway.config import Settings
-from gateway.webhook_urls import is_public_address
+from gateway.media.fetch import PublicOnlyResolver
 
 RETRYABLE_STATUS = {408, 429}
 
@@ -28,23 +25,6 @@ def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
 
 def verify(secret: str, webhook_id: str, timestamp: int, body: bytes, signature: str) -> bool:
     return any(hmac.compare_digest(sign(secret, webhook_id, timestamp, body), s) for s in signature.split())
-
-
-class PublicOnlyResolver(AbstractResolver):
-    """Refuse to connect to private, loopback or link-local addresses (checked at every connection)."""
-
-    def __init__(self) -> None:
-        self._inner = DefaultResolver()
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-                      ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if any(not is_public_address(r["host"]) for r in results):
-            raise OSError(f"refusing private address for webhook host {host}")
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,11 @@ from gateway.errors import InvalidInput
 from gateway.webhook_urls import is_public_address
 
 
-class _PublicOnly(AbstractResolver):
+class PublicOnlyResolver(AbstractResolver):
+    """Refuse host names that resolve to private, loopback or link-local addresses (checked at every
+    connection, so DNS rebinding does not help). Literal IPs never reach a resolver: check them apart.
+    Shared with the webhook deliverer."""
+
     def __init__(self) -> None:
         self._inner = DefaultResolver()
 
@@ -51,8 +55,8 @@ class MediaFetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=64, ttl_dns_cache=60,
-                                             resolver=None if self.settings.allow_private_media else _PublicOnly())
+            resolver = None if self.settings.allow_private_media else PublicOnlyResolver()
+            connector = aiohttp.TCPConnector(limit=64, ttl_dns_cache=60, resolver=resolver)
             timeout = aiohttp.ClientTimeout(total=self.settings.media_fetch_timeout_s, connect=10)
             self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
                                                   headers={"User-Agent": "zapgate-media/0.1"})
