@@ -141,8 +141,11 @@ class Dispatcher:
 
     # consuming ------------------------------------------------------------------------------------
     async def _pump_forever(self, partition: int) -> None:
+        # Loop while this task still owns the partition: on Python 3.11 a cancellation that coincides with
+        # wait_for's timeout inside nats-py's fetch can surface as TimeoutError, so cancel alone is not enough.
         lag_at = 0.0
-        while True:
+        me = asyncio.current_task()
+        while self._pumps.get(partition) is me:
             try:
                 await self.pump(partition, timeout_s=1.0)
                 if time.monotonic() - lag_at > 5:

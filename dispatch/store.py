@@ -114,16 +114,15 @@ class DispatchStore:
 
     async def attempt(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
                       outcome: str | None) -> None:
-        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery."""
+        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery (one round trip)."""
         async with self.db.pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                "INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
-                "VALUES ($1, $2, $3, $4, $5)", d.id, url, status, latency_ms, error)
-            await conn.execute(
+                "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
+                "VALUES ($1, $5, $2, $6, $3)) "
                 "UPDATE deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, "
                 "first_try_at = coalesce(first_try_at, now()), state = coalesce($4, state), "
                 "delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1",
-                d.id, status, error, outcome)
+                d.id, status, error, outcome, url, latency_ms)
             if outcome == "dead":
                 await conn.execute(
                     "INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) VALUES ($1, $2, $3, $4) "

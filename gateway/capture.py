@@ -42,6 +42,7 @@ class _Lane:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[Any] | None = None
+    closed: bool = False
 
 
 class Capture:
@@ -92,7 +93,7 @@ class Capture:
     async def _publish_loop(self, instance_id: str, lane: _Lane) -> None:
         subject = self.names.event_subject(self.names.partition_of(instance_id), instance_id)
         delay = 0.05
-        while True:
+        while not lane.closed:  # a flag as well as cancel: see Dispatcher._pump_forever
             if not lane.buffer:
                 lane.idle.set()
                 lane.wake.clear()
@@ -143,6 +144,8 @@ class Capture:
     async def forget(self, instance_id: str) -> None:
         lane = self.lanes.pop(instance_id, None)
         if lane is not None and lane.task is not None:
+            lane.closed = True
+            lane.wake.set()
             lane.task.cancel()
 
     async def close(self) -> None:

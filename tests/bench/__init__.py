@@ -1,0 +1,1 @@
+"""The benchmark suite (``make bench``): our numbers, each against a baseline measured in the same run."""

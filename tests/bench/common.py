@@ -1,0 +1,194 @@
+"""Benchmark plumbing: an isolated stack in real processes, a lean receiver, percentiles, machine facts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from gateway.bootstrap import PartnerTokens, bootstrap_partner
+from gateway.bus import Bus
+from gateway.config import Settings
+from gateway.control import Action, ControlClient
+from gateway.ids import hash_token, new_instance_id
+from gateway.models import CallbackKind, EngineKind
+from gateway.names import Names
+from gateway.state import connect_redis
+from gateway.store.db import Database
+from gateway.store.instances import InstanceStore
+from gateway.store.migrate import migrate
+from tests.conftest import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
+from tests.e2e.helpers import settings_env
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def machine() -> dict[str, Any]:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    mem_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            check=False).stdout.strip() or "unknown"
+    return {"cores": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": model,
+            "python": sys.version.split()[0], "commit": commit}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Receiver:
+    """Records (arrival ms, momment, instance, messageId, webhook-id); optionally fails on purpose."""
+
+    port: int = 0
+    rows: list[tuple[float, int, str, str, str]] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = orjson.loads(await request.read())
+        self.rows.append((time.time() * 1000, int(body.get("momment") or 0), body.get("instanceId", ""),
+                          body.get("messageId", ""), request.headers.get("webhook-id", "")))
+        return web.Response(text="ok")
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def unique_received(self) -> dict[str, tuple[float, int, str]]:
+        out: dict[str, tuple[float, int, str]] = {}
+        for arrived, moment, instance, message_id, wid in self.rows:
+            out.setdefault(wid, (arrived, moment, f"{instance}/{message_id}"))
+        return out
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    names: Names
+    db: Database
+    bus: Bus
+    redis: Any
+    control: ControlClient
+    procs: dict[str, subprocess.Popen[bytes]]
+    env: dict[str, str]
+
+    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([sys.executable, *argv], env=self.env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        self.procs[name] = proc
+        return proc
+
+    async def instances(self, count: int, hook_url: str | None) -> list[str]:
+        store = InstanceStore(self.db)
+        partner = await store.partner_by_token_hash(hash_token(PARTNER_TOKEN))
+        assert partner is not None
+        ids = []
+        callbacks: dict[CallbackKind, str | None] = {CallbackKind.RECEIVED: hook_url} if hook_url else {}
+        for _ in range(count):
+            inst = await store.create(instance_id=new_instance_id(), partner_id=partner.id, name="bench",
+                                      engine=EngineKind.SANDBOX, token_hash=hash_token("x"), callbacks=callbacks,
+                                      notify_sent_by_me=False)
+            ids.append(inst.id)
+        await self.bus.publish(self.names.placement_subject, b"bench")
+        return ids
+
+    async def pair(self, ids: list[str], timeout_s: float = 120) -> None:
+        deadline = time.monotonic() + timeout_s
+        pending = list(ids)
+        while pending:
+            assert time.monotonic() < deadline, f"{len(pending)} instances not paired in time"
+            still = []
+            for i, instance_id in enumerate(pending):
+                try:
+                    await self.control.call(instance_id, Action.SANDBOX_SCAN, phone=f"5511{i:09d}")
+                except Exception:
+                    still.append(instance_id)
+            pending = still
+            if pending:
+                await asyncio.sleep(0.2)
+
+    async def inject(self, instance_id: str, text: str) -> None:
+        await self.control.call(instance_id, Action.SANDBOX_INBOUND, **{"from": "5511988887777", "type": "text",
+                                                                         "message": text})
+
+
+@asynccontextmanager
+async def stack(workers: int = 1, dispatchers: int = 1, **overrides: Any) -> AsyncIterator[Stack]:
+    """An isolated stack (own schema/prefixes) with workers and dispatchers as real processes."""
+    base: dict[str, Any] = {"send_gap_s": "0", "sandbox_receipt_delay_s": 0.0, "sandbox_reconnect_delay_s": 0.0,
+                            "placement_interval_s": 0.3, "log_level": "WARNING", "webhook_retry_initial_s": 0.05,
+                            "webhook_retry_max_s": 0.5}
+    base.update(overrides)
+    s = make_settings(**base)
+    await migrate(s)
+    await bootstrap_partner(s, PartnerTokens(PARTNER_TOKEN, CLIENT_TOKEN, False))
+    db = await Database.connect(s)
+    bus = await Bus.connect(s.nats_url)
+    env = settings_env(s, ZAPGATE_LOG_LEVEL="WARNING", ZAPGATE_PLACEMENT_INTERVAL_S=str(s.placement_interval_s),
+                       ZAPGATE_WEBHOOK_RETRY_INITIAL_S="0.05", ZAPGATE_WEBHOOK_RETRY_MAX_S="0.5",
+                       **{f"ZAPGATE_{k.upper()}": str(v) for k, v in overrides.items()})
+    st = Stack(s, Names.from_settings(s), db, bus, connect_redis(s.redis_url),
+               ControlClient(bus, Names.from_settings(s), 10.0), {}, env)
+    try:
+        for i in range(workers):
+            st.spawn(f"worker-{i}", ["-m", "gateway", "worker", "--worker-id", f"bench-w{i}"])
+        for i in range(dispatchers):
+            st.spawn(f"dispatch-{i}", ["-m", "dispatch"])
+        yield st
+    finally:
+        for proc in st.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in st.procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        await st.redis.aclose()
+        await bus.close()
+        await db.close()
+        await cleanup(s)
