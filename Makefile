@@ -20,7 +20,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	@echo "zapgate: the benchmark suite is not built yet (issue 7); no figures are published" >&2; exit 2
+	$(BIN)/zapgate services ensure
+	$(BIN)/python -m tests.bench $(if $(QUICK),--quick,)
 
 venv: $(STAMP)
 

@@ -22,7 +22,7 @@ from gateway.bootstrap import PartnerTokens, bootstrap_partner
 from gateway.bus import Bus
 from gateway.config import Settings
 from gateway.control import Action, ControlClient
-from gateway.ids import hash_token, new_instance_id
+from gateway.ids import hash_token, instance_token, new_instance_id
 from gateway.models import CallbackKind, EngineKind
 from gateway.names import Names
 from gateway.state import connect_redis
@@ -128,10 +128,12 @@ class Stack:
         assert partner is not None
         ids = []
         callbacks: dict[CallbackKind, str | None] = {CallbackKind.RECEIVED: hook_url} if hook_url else {}
+        secret = self.settings.secret_key.get_secret_value()
         for _ in range(count):
-            inst = await store.create(instance_id=new_instance_id(), partner_id=partner.id, name="bench",
-                                      engine=EngineKind.SANDBOX, token_hash=hash_token("x"), callbacks=callbacks,
-                                      notify_sent_by_me=False)
+            iid = new_instance_id()
+            inst = await store.create(instance_id=iid, partner_id=partner.id, name="bench",
+                                      engine=EngineKind.SANDBOX, token_hash=hash_token(instance_token(secret, iid, 1)),
+                                      callbacks=callbacks, notify_sent_by_me=False)
             ids.append(inst.id)
         await self.bus.publish(self.names.placement_subject, b"bench")
         return ids
