@@ -19,6 +19,18 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def refused_host(host: str) -> bool:
+    """True for local names and literal non-public IPs: what can be refused without a DNS lookup."""
+    name = host.lower().strip("[]")
+    if name in _BLOCKED_HOSTS or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return not is_public_address(name)
+
+
 def resolve(host: str) -> list[str]:
     """All addresses of a host name; an empty list when it does not resolve."""
     try:
@@ -55,12 +67,8 @@ def validate_webhook_url(url: str, *, allow_insecure: bool, field: str = "value"
         raise InvalidInput("webhook URL has an invalid port", field=field) from exc
     if allow_insecure:
         return url
-    if host.lower() in _BLOCKED_HOSTS or host.lower().endswith(".localhost"):
+    if refused_host(host):
         raise InvalidInput("webhook URL points to a private or loopback address", field=field)
-    try:
-        addresses = [str(ipaddress.ip_address(host))]
-    except ValueError:
-        addresses = resolve(host)
-    if any(not is_public_address(a) for a in addresses):
+    if any(not is_public_address(a) for a in resolve(host)):
         raise InvalidInput("webhook URL points to a private or loopback address", field=field)
     return url

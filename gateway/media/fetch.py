@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
@@ -12,7 +11,7 @@ from aiohttp.resolver import DefaultResolver
 
 from gateway.config import Settings
 from gateway.errors import InvalidInput
-from gateway.webhook_urls import is_public_address
+from gateway.webhook_urls import is_public_address, refused_host
 
 
 class PublicOnlyResolver(AbstractResolver):
@@ -38,13 +37,6 @@ class PrivateAddress(OSError):
     pass
 
 
-def _literal_private(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not is_public_address(host)
-
 
 class MediaFetcher:
     """One aiohttp session per process for media downloads."""
@@ -64,7 +56,7 @@ class MediaFetcher:
 
     async def fetch(self, url: str, field: str, max_bytes: int) -> bytes:
         host = urlsplit(url).hostname or ""
-        if not self.settings.allow_private_media and (_literal_private(host) or host.lower() == "localhost"):
+        if not self.settings.allow_private_media and refused_host(host):
             raise InvalidInput("points to a private or loopback address", field=field)  # literals skip the resolver
         try:
             async with self._client().get(url, max_redirects=self.settings.media_fetch_max_redirects,
