@@ -21,7 +21,7 @@ from gateway.media.service import MediaService
 from gateway.media.store import build_store
 from gateway.names import Names
 from gateway.sender import ensure_outbox
-from gateway.state import StateStore, connect_redis
+from gateway.state import RateLimiter, StateStore, connect_redis
 from gateway.store.db import Database
 from gateway.store.instances import InstanceStore
 from gateway.store.media import MediaIndex
@@ -49,9 +49,11 @@ def create_app(settings: Settings) -> FastAPI:
         names = Names.from_settings(settings)
         db = await Database.connect(settings)
         redis = connect_redis(settings.redis_url)
+        limiter = (RateLimiter(redis, names, settings.send_rate_per_s, settings.send_burst)
+                   if settings.send_rate_per_s > 0 else None)
         zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db),
                       state=StateStore(redis, names), bus=None,
-                      media=MediaService(settings, build_store(settings), MediaIndex(db)))
+                      media=MediaService(settings, build_store(settings), MediaIndex(db)), rate_limiter=limiter)
         app.state.zg = zg
         if settings.partner_token and settings.client_token:
             try:

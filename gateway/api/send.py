@@ -25,7 +25,6 @@ from gateway.ids import new_zaap_id
 from gateway.metrics import OUTBOX_QUEUED
 from gateway.models import Instance
 from gateway.sendspec import PARSERS, SendRequest, parse_send, phone_to_jid
-from gateway.state import RateLimiter
 from gateway.store.outbox import OutboxStore
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
@@ -38,9 +37,8 @@ class RateLimited(ZapgateError):
 
 
 async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[str, str]:
-    if zg.settings.send_rate_per_s > 0:
-        limiter = RateLimiter(zg.state.redis, zg.names, zg.settings.send_rate_per_s, zg.settings.send_burst)
-        wait = await limiter.take(f"send:{instance.id}")
+    if zg.rate_limiter is not None:
+        wait = await zg.rate_limiter.take(f"send:{instance.id}")
         if wait > 0:
             raise RateLimited(f"too many sends for this instance; retry in {wait:.1f}s")
     bus = zg.need_bus()

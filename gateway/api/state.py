@@ -11,7 +11,7 @@ from gateway.config import Settings
 from gateway.errors import ServiceDown
 from gateway.media.service import MediaService
 from gateway.names import Names
-from gateway.state import StateStore
+from gateway.state import RateLimiter, StateStore
 from gateway.store.db import Database
 from gateway.store.instances import InstanceStore
 
@@ -25,6 +25,7 @@ class AppState:
     state: StateStore
     bus: Bus | None
     media: MediaService
+    rate_limiter: RateLimiter | None = None  # per-instance send limit; None when off
 
     def need_bus(self) -> Bus:
         if self.bus is None:
