@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,18 @@ import orjson
 from aiohttp import web
 
 from dispatch.deliver import verify
+
+
+async def serve(method: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                ) -> tuple[web.AppRunner, int]:
+    """An aiohttp server on a free loopback port answering every path with ``handler``."""
+    app = web.Application()
+    app.router.add_route(method, "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
 
 @dataclass
@@ -47,13 +59,7 @@ class Receiver:
         return web.Response(status=status, text="ok")
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve("POST", self._handle)
 
     async def stop(self) -> None:
         if self._runner is not None:

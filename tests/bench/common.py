@@ -31,6 +31,7 @@ from gateway.store.instances import InstanceStore
 from gateway.store.migrate import migrate
 from tests.conftest import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
 from tests.e2e.helpers import settings_env
+from tests.receiver import serve
 
 
 def pct(values: list[float], q: float) -> float:
@@ -82,13 +83,7 @@ class Receiver:
         return web.Response(text="ok")
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve("POST", self._handle)
 
     @property
     def url(self) -> str:

@@ -27,6 +27,7 @@ from gateway.store.db import Database
 from gateway.store.media import MediaIndex
 from tests.e2e.helpers import free_port
 from tests.integration.test_pipeline import Stack, fast, open_stack
+from tests.receiver import serve
 
 TO = "5511988887777"
 
@@ -114,13 +115,8 @@ async def files() -> AsyncIterator[str]:
         body, kind = content.get(request.path, (b"", ""))
         return web.Response(body=body, content_type=kind) if body else web.Response(status=404)
 
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    runner, port = await serve("GET", handle)
+    yield f"http://127.0.0.1:{port}"
     await runner.cleanup()
 
 
