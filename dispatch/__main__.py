@@ -3,9 +3,9 @@
 import asyncio
 
 from dispatch.main import run_dispatch
-from gateway.config import load_settings
-from gateway.logs import configure_logging
-from gateway.sentry import init_sentry
+from gateway.core.config import load_settings
+from gateway.ops.logs import configure_logging
+from gateway.ops.sentry import init_sentry
 
 
 def main() -> None:

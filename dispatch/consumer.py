@@ -26,16 +26,16 @@ from dispatch.lanes import InstanceCache, Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED
 from dispatch.store import DispatchStore, NewDelivery, PersistItem
 from dispatch.transform import Context, transform
-from gateway.bus import Bus, PullConsumer, Received, ensure_stream, pull_consumer
-from gateway.config import Settings
-from gateway.events import Connected, decode
-from gateway.leases import Lease, LeaseManager
-from gateway.models import CallbackKind
-from gateway.names import Names
-from gateway.placement import plan
-from gateway.runtime import TaskGroupOwner
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
+from gateway.core.config import Settings
+from gateway.core.events import Connected, decode
+from gateway.core.models import CallbackKind
+from gateway.core.names import Names
+from gateway.core.placement import plan
+from gateway.infra.bus import Bus, PullConsumer, Received, ensure_stream, pull_consumer
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.leases import Lease, LeaseManager
+from gateway.ops.runtime import TaskGroupOwner
 
 log = logging.getLogger(__name__)
 

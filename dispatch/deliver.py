@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 from gateway.media.fetch import PublicOnlyResolver
 
 RETRYABLE_STATUS = {408, 429}

@@ -14,9 +14,9 @@ from dispatch.deliver import Deliverer, sign
 from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RETRIED
 from dispatch.policy import CircuitBreaker, RetryPolicy
 from dispatch.store import Delivery, DispatchStore
-from gateway.config import Settings
-from gateway.ids import instance_token, webhook_secret
-from gateway.models import CallbackKind, Instance
+from gateway.core.config import Settings
+from gateway.core.ids import instance_token, webhook_secret
+from gateway.core.models import CallbackKind, Instance
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ import secrets
 import socket
 
 from dispatch.consumer import Dispatcher
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.runtime import stop_event_on_signals
-from gateway.state import connect_redis
-from gateway.store.db import Database
+from gateway.core.config import Settings
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.kv.state import connect_redis
+from gateway.ops.runtime import stop_event_on_signals
 
 log = logging.getLogger(__name__)
 

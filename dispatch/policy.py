@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 
 
 @dataclass(frozen=True, slots=True)

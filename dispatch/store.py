@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
-from gateway.store.db import Database
+from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
+from gateway.infra.db.database import Database
 
 
 @dataclass(frozen=True, slots=True)

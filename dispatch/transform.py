@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from gateway import content as c
-from gateway.events import (
+from gateway.core import content as c
+from gateway.core.events import (
     Address,
     ChatPresenceChanged,
     Connected,

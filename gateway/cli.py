@@ -10,8 +10,8 @@ import os
 import shlex
 import sys
 
-from gateway.config import EXIT_CONFIG_ERROR, Settings, load_settings
-from gateway.logs import configure_logging
+from gateway.core.config import EXIT_CONFIG_ERROR, Settings, load_settings
+from gateway.ops.logs import configure_logging
 
 EXIT_PROVISION_ERROR = 69  # EX_UNAVAILABLE
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
     role = args.command if args.command in ("api", "worker", "dispatch") else "cli"
     configure_logging(settings.log_level, role)
-    from gateway.sentry import init_sentry
+    from gateway.ops.sentry import init_sentry
 
     init_sentry(settings, role)
     with contextlib.suppress(KeyboardInterrupt):
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(args: argparse.Namespace, settings: Settings) -> None:
     if args.command == "migrate":
-        from gateway.store.migrate import migrate
+        from gateway.infra.db.migrate import migrate
 
         applied = asyncio.run(migrate(settings))
         print(f"zapgate: migrations applied: {applied or 'none (up to date)'}")
@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
     elif args.command == "api":
         _api(settings)
     elif args.command == "worker":
-        from gateway.worker import run_worker
+        from gateway.worker.worker import run_worker
 
         asyncio.run(run_worker(settings, args.worker_id))
     elif args.command == "dispatch":
@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _services(action: str, settings: Settings) -> None:
-    from gateway import provision
+    from gateway.ops import provision
 
     if action == "stop":
         print(f"zapgate: stopped {provision.stop_started(settings) or 'nothing'}")
@@ -80,7 +80,7 @@ def _services(action: str, settings: Settings) -> None:
 
 
 def _bootstrap(settings: Settings, show: bool) -> tuple[str, str]:
-    from gateway.bootstrap import bootstrap_partner, resolve_tokens
+    from gateway.ops.bootstrap import bootstrap_partner, resolve_tokens
 
     try:
         tokens = resolve_tokens(settings)
@@ -107,9 +107,9 @@ def _api(settings: Settings) -> None:
 
 
 def _up(settings: Settings, workers: int) -> None:
-    from gateway import provision
-    from gateway.store.migrate import migrate
-    from gateway.supervisor import Supervisor, role_specs
+    from gateway.infra.db.migrate import migrate
+    from gateway.ops import provision
+    from gateway.ops.supervisor import Supervisor, role_specs
 
     try:
         results = asyncio.run(provision.ensure_all(settings))
@@ -130,7 +130,7 @@ def _up(settings: Settings, workers: int) -> None:
           f"    -d {shlex.quote(body)}\n", flush=True)
 
     async def supervise() -> None:
-        from gateway.runtime import stop_event_on_signals
+        from gateway.ops.runtime import stop_event_on_signals
 
         stop = stop_event_on_signals()
         env = {**os.environ, "ZAPGATE_WORKERS": str(workers)}

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from gateway.api.app import create_app
-from gateway.bootstrap import PartnerTokens, bootstrap_partner
-from gateway.config import Settings
-from gateway.store.db import drop_schema
-from gateway.store.migrate import migrate
+from gateway.core.config import Settings
+from gateway.infra.db.database import drop_schema
+from gateway.infra.db.migrate import migrate
+from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 
 with warnings.catch_warnings():
     # neonize's import runs os.popen("uname -a") and leaks the pipe (reference/neonize.md §6).
@@ -48,8 +48,8 @@ def make_settings(**overrides: Any) -> Settings:
 
 
 async def cleanup(settings: Settings) -> None:
-    from gateway.bus import Bus
-    from gateway.state import connect_redis
+    from gateway.infra.bus import Bus
+    from gateway.infra.kv.state import connect_redis
 
     await drop_schema(settings)
     redis = connect_redis(settings.redis_url)

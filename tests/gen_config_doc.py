@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 
 logging.basicConfig(level=logging.ERROR)
 
-from gateway.config import Settings  # noqa: E402
-from gateway.engines.base import EngineContext  # noqa: E402
-from gateway.engines.neonize.engine import NeonizeEngine  # noqa: E402
-from gateway.engines.neonize.runtime import NeonizeRuntime  # noqa: E402
+from gateway.core.config import Settings  # noqa: E402
+from gateway.worker.engines.base import EngineContext  # noqa: E402
+from gateway.worker.engines.neonize.engine import NeonizeEngine  # noqa: E402
+from gateway.worker.engines.neonize.runtime import NeonizeRuntime  # noqa: E402
 
 RETRIES = 2
 

@@ -13,18 +13,18 @@ from gateway.api import health, instance, media, partner, queue, sandbox, send, 
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.state import AppState
-from gateway.bootstrap import DEFAULT_PARTNER
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.ids import hash_token
+from gateway.core.config import Settings
+from gateway.core.ids import hash_token
+from gateway.core.names import Names
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.db.media import MediaIndex
+from gateway.infra.kv.state import RateLimiter, StateStore, connect_redis
 from gateway.media.service import MediaService
 from gateway.media.store import build_store
-from gateway.names import Names
-from gateway.sender import ensure_outbox
-from gateway.state import RateLimiter, StateStore, connect_redis
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
-from gateway.store.media import MediaIndex
+from gateway.ops.bootstrap import DEFAULT_PARTNER
+from gateway.worker.sender import ensure_outbox
 
 log = logging.getLogger(__name__)
 

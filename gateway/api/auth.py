@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 
 from gateway.api.state import AppState, app_state
-from gateway.errors import (
+from gateway.core.errors import (
     ClientTokenMissing,
     ClientTokenRejected,
     InstanceNotFound,
     PartnerUnauthorized,
 )
-from gateway.ids import hash_token, is_instance_id, token_matches
-from gateway.models import Instance, Partner
+from gateway.core.ids import hash_token, is_instance_id, token_matches
+from gateway.core.models import Instance, Partner
 
 State = Annotated[AppState, Depends(app_state)]
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.api.responses import JsonResponse
-from gateway.errors import ZapgateError
+from gateway.core.errors import ZapgateError
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Body, Depends, Path
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.partner import instance_view
 from gateway.api.state import AppState
-from gateway.control import Action, ControlClient
-from gateway.engines.sandbox_inbound import validate_phone
-from gateway.errors import InstanceUnavailable, InvalidInput
-from gateway.models import Instance
-from gateway.state import InstanceStatus
+from gateway.core.commands import Action, ControlClient
+from gateway.core.errors import InstanceUnavailable, InvalidInput
+from gateway.core.models import Instance
+from gateway.core.sandbox_spec import validate_phone
+from gateway.infra.kv.state import InstanceStatus
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from gateway.api.auth import State
-from gateway.errors import NotFound, ZapgateError
+from gateway.core.errors import NotFound, ZapgateError
 from gateway.media.store import LocalMediaStore, check_signature, valid_key
 
 router = APIRouter()

@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.logs import request_id_var
-from gateway.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from gateway.ops.logs import request_id_var
+from gateway.ops.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("gateway.api.access")
 

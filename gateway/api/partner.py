@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gateway.api.auth import PartnerDep, State
 from gateway.api.state import AppState
-from gateway.errors import InstanceNotFound
-from gateway.ids import hash_token, instance_token, new_instance_id
-from gateway.models import CallbackKind, EngineKind, Instance
-from gateway.state import InstanceStatus
-from gateway.webhook_urls import validate_webhook_url
+from gateway.api.webhook_urls import validate_webhook_url
+from gateway.core.errors import InstanceNotFound
+from gateway.core.ids import hash_token, instance_token, new_instance_id
+from gateway.core.models import CallbackKind, EngineKind, Instance
+from gateway.infra.kv.state import InstanceStatus
 
 router = APIRouter(prefix="/instances")
 

@@ -10,8 +10,8 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Path, Query
 
 from gateway.api.auth import InstanceDep, State, instance_auth
-from gateway.errors import InvalidInput, NotFound
-from gateway.store.outbox import OutboxRow, OutboxStore
+from gateway.core.errors import InvalidInput, NotFound
+from gateway.infra.db.outbox import OutboxRow, OutboxStore
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 MAX_PAGE = 30

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Body, Depends
 
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.instance import control
-from gateway.control import Action
-from gateway.engines.sandbox_inbound import build_inbound, parse_presence, validate_phone
-from gateway.errors import InvalidInput
-from gateway.models import EngineKind, Instance
+from gateway.core.commands import Action
+from gateway.core.errors import InvalidInput
+from gateway.core.models import EngineKind, Instance
+from gateway.core.sandbox_spec import build_inbound, parse_presence, validate_phone
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}/sandbox",
                    dependencies=[Depends(instance_auth)])

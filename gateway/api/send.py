@@ -12,20 +12,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query, Response
 from fastapi.responses import Response as RawResponse
 
-from gateway import content as c
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.instance import control
+from gateway.api.sendspec import PARSERS, SendRequest, parse_send, phone_to_jid
 from gateway.api.state import AppState
-from gateway.bus import publish_once
-from gateway.control import Action
-from gateway.engines.base import Outgoing
-from gateway.errors import InvalidInput, ZapgateError
-from gateway.events import dumps
-from gateway.ids import new_zaap_id
-from gateway.metrics import OUTBOX_QUEUED
-from gateway.models import Instance
-from gateway.sendspec import PARSERS, SendRequest, parse_send, phone_to_jid
-from gateway.store.outbox import OutboxStore
+from gateway.core import content as c
+from gateway.core.commands import Action
+from gateway.core.errors import InvalidInput, ZapgateError
+from gateway.core.events import dumps
+from gateway.core.ids import new_zaap_id
+from gateway.core.models import Instance
+from gateway.infra.bus import publish_once
+from gateway.infra.db.outbox import OutboxStore
+from gateway.ops.metrics import OUTBOX_QUEUED
+from gateway.worker.engines.base import Outgoing
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 Json = Annotated[Any, Body()]

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.errors import ServiceDown
+from gateway.core.config import Settings
+from gateway.core.errors import ServiceDown
+from gateway.core.names import Names
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.state import RateLimiter, StateStore
 from gateway.media.service import MediaService
-from gateway.names import Names
-from gateway.state import RateLimiter, StateStore
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
 
 
 @dataclass(slots=True)

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from gateway.api.auth import InstanceDep, PartnerDep, State, instance_auth
 from gateway.api.partner import owned_instance
-from gateway.errors import InvalidInput
-from gateway.ids import webhook_secret
-from gateway.models import CallbackKind
-from gateway.store.deliveries import DeliveryLog
-from gateway.webhook_urls import validate_webhook_url
+from gateway.api.webhook_urls import validate_webhook_url
+from gateway.core.errors import InvalidInput
+from gateway.core.ids import webhook_secret
+from gateway.core.models import CallbackKind
+from gateway.infra.db.deliveries import DeliveryLog
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 partner_router = APIRouter(prefix="/instances/{instance_id}")

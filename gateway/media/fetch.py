@@ -9,9 +9,9 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from gateway.config import Settings
-from gateway.errors import InvalidInput
-from gateway.webhook_urls import is_public_address, refused_host
+from gateway.api.webhook_urls import is_public_address, refused_host
+from gateway.core.config import Settings
+from gateway.core.errors import InvalidInput
 
 
 class PublicOnlyResolver(AbstractResolver):

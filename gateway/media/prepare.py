@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from gateway.errors import InvalidInput
+from gateway.core.errors import InvalidInput
 
 THUMBNAIL_MAX_PX = 320
 STICKER_PX = 512

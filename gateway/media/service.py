@@ -8,15 +8,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from gateway import content as c
-from gateway.config import Settings
-from gateway.errors import InvalidInput
-from gateway.events import Envelope, MessageReceived
+from gateway.core import content as c
+from gateway.core.config import Settings
+from gateway.core.errors import InvalidInput
+from gateway.core.events import Envelope, MessageReceived
+from gateway.infra.db.media import MediaIndex
 from gateway.media import prepare
 from gateway.media.fetch import MediaFetcher
+from gateway.media.input import ACCEPT, MediaInput, sniff
 from gateway.media.store import MediaStore, StoredMedia, extension
-from gateway.media_input import ACCEPT, MediaInput, sniff
-from gateway.store.media import MediaIndex
 
 log = logging.getLogger(__name__)
 MAX_MEDIA_ATTEMPTS = 3

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from gateway.config import MediaStoreKind, Settings
+from gateway.core.config import MediaStoreKind, Settings
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,400}$")
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
@@ -118,7 +118,7 @@ class LocalMediaStore(MediaStore):
 
 def build_store(settings: Settings) -> MediaStore:
     if settings.media_store == MediaStoreKind.S3:
-        from gateway.media.s3 import S3MediaStore
+        from gateway.infra.s3 import S3MediaStore
 
         return S3MediaStore(settings)
     return LocalMediaStore(settings)

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import Body, FastAPI
 
-from gateway.ids import new_zaap_id
-from gateway.sendspec import parse_send
+from gateway.api.sendspec import parse_send
+from gateway.core.ids import new_zaap_id
 
 app = FastAPI()
 

@@ -18,17 +18,17 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from gateway.bootstrap import PartnerTokens, bootstrap_partner
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.control import Action, ControlClient
-from gateway.ids import hash_token, instance_token, new_instance_id
-from gateway.models import CallbackKind, EngineKind
-from gateway.names import Names
-from gateway.state import connect_redis
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
-from gateway.store.migrate import migrate
+from gateway.core.commands import Action, ControlClient
+from gateway.core.config import Settings
+from gateway.core.ids import hash_token, instance_token, new_instance_id
+from gateway.core.models import CallbackKind, EngineKind
+from gateway.core.names import Names
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.db.migrate import migrate
+from gateway.infra.kv.state import connect_redis
+from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 from tests.conftest import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
 from tests.e2e.helpers import settings_env
 from tests.receiver import serve

@@ -8,7 +8,7 @@ import signal
 import time
 from typing import Any
 
-from gateway.control import Action
+from gateway.core.commands import Action
 from tests.bench.common import Receiver, stack
 
 INSTANCES = 12

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from gateway.ids import instance_token
+from gateway.core.ids import instance_token
 from tests.bench.common import pct, stack
 from tests.conftest import CLIENT_TOKEN
 from tests.e2e.helpers import free_port

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from gateway import provision
-from gateway.bus import probe_jetstream
-from gateway.config import Settings
-from gateway.state import probe as redis_probe
-from gateway.store.db import PgProbe
-from gateway.store.db import probe as pg_probe
+from gateway.core.config import Settings
+from gateway.infra.bus import probe_jetstream
+from gateway.infra.db.database import PgProbe
+from gateway.infra.db.database import probe as pg_probe
+from gateway.infra.kv.state import probe as redis_probe
+from gateway.ops import provision
 from tests.e2e.helpers import alive, free_port
 
 

@@ -10,9 +10,9 @@ import sys
 import orjson
 import pytest
 
-from gateway.config import Settings
-from gateway.names import Names
-from gateway.state import connect_redis
+from gateway.core.config import Settings
+from gateway.core.names import Names
+from gateway.infra.kv.state import connect_redis
 from tests.conftest import open_api
 from tests.e2e.helpers import settings_env
 from tests.integration.test_pairing_flow import eventually

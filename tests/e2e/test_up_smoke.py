@@ -8,7 +8,7 @@ import sys
 
 import httpx
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 from tests.conftest import CLIENT_TOKEN, PARTNER_TOKEN
 from tests.e2e.helpers import alive, descendants, free_port, settings_env, wait_until
 

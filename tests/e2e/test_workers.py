@@ -15,14 +15,14 @@ from typing import Any
 import orjson
 import pytest
 
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.ids import hash_token, new_instance_id
-from gateway.models import EngineKind
-from gateway.names import Names
-from gateway.state import connect_redis
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
+from gateway.core.config import Settings
+from gateway.core.ids import hash_token, new_instance_id
+from gateway.core.models import EngineKind
+from gateway.core.names import Names
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.state import connect_redis
 from tests.e2e.helpers import settings_env
 
 LEASE_TTL_S = 3.0

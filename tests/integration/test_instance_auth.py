@@ -44,9 +44,9 @@ async def test_instance_auth_failure_modes(api: Api) -> None:
 
 
 async def test_client_token_of_another_partner_is_refused(api: Api) -> None:
-    from gateway.ids import hash_token
-    from gateway.store.db import Database
-    from gateway.store.instances import InstanceStore
+    from gateway.core.ids import hash_token
+    from gateway.infra.db.database import Database
+    from gateway.infra.db.instances import InstanceStore
 
     db = await Database.connect(api.settings, max_size=1)
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from gateway.config import Settings
-from gateway.leases import LeaseManager
-from gateway.names import Names
-from gateway.state import connect_redis
+from gateway.core.config import Settings
+from gateway.core.names import Names
+from gateway.infra.kv.leases import LeaseManager
+from gateway.infra.kv.state import connect_redis
 
 
 async def test_lease_lifecycle(settings: Settings) -> None:

@@ -18,13 +18,13 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
-from gateway import content as c
-from gateway.config import Settings
-from gateway.media.sandbox_files import sandbox_file
+from gateway.core import content as c
+from gateway.core.config import Settings
+from gateway.infra.db.database import Database
+from gateway.infra.db.media import MediaIndex
 from gateway.media.service import MediaService
 from gateway.media.store import LocalMediaStore, check_signature, sign
-from gateway.store.db import Database
-from gateway.store.media import MediaIndex
+from gateway.worker.engines.sandbox.files import sandbox_file
 from tests.e2e.helpers import free_port
 from tests.integration.test_pipeline import Stack, fast, open_stack
 from tests.receiver import serve
@@ -203,7 +203,7 @@ def moto_s3() -> Any:
 
 
 async def test_s3_store_against_a_real_s3_server(settings: Settings, moto_s3: str) -> None:
-    from gateway.media.s3 import S3MediaStore
+    from gateway.infra.s3 import S3MediaStore
 
     s3 = settings.model_copy(update={"media_store": "s3", "s3_bucket": "zapgate-test", "s3_endpoint": moto_s3,
                                      "s3_path_style": True, "media_retention_s": 61.0})
@@ -233,7 +233,7 @@ async def test_s3_store_against_a_real_s3_server(settings: Settings, moto_s3: st
 
 
 async def test_inbound_webhook_media_on_s3(settings: Settings, moto_s3: str) -> None:
-    from gateway.media.s3 import S3MediaStore
+    from gateway.infra.s3 import S3MediaStore
 
     s3 = fast(settings, media_store="s3", s3_bucket="zapgate-hooks", s3_endpoint=moto_s3, s3_path_style=True)
     await S3MediaStore(s3).ensure_bucket()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.store.db import Database
-from gateway.store.migrate import MigrationError, load_migrations, migrate
+from gateway.infra.db.database import Database
+from gateway.infra.db.migrate import MigrationError, load_migrations, migrate
 from tests.conftest import cleanup, make_settings
 
 

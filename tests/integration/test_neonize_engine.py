@@ -17,16 +17,16 @@ from neonize._binder import func_callback_bytes
 from neonize.events import EVENT_TO_INT
 from neonize.proto import Neonize_pb2 as N
 
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.engines.base import EngineContext
-from gateway.engines.neonize.engine import NeonizeEngine
-from gateway.engines.neonize.runtime import device_store_database, device_store_dsn
-from gateway.events import Connected, Disconnected, MessageReceived, PairSucceeded, ReceiptReceived
-from gateway.state import connect_redis
-from gateway.store.db import Database, ensure_database
-from gateway.store.instances import InstanceStore
-from gateway.worker import Worker
+from gateway.core.config import Settings
+from gateway.core.events import Connected, Disconnected, MessageReceived, PairSucceeded, ReceiptReceived
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database, ensure_database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.state import connect_redis
+from gateway.worker.engines.base import EngineContext
+from gateway.worker.engines.neonize.engine import NeonizeEngine
+from gateway.worker.engines.neonize.runtime import device_store_database, device_store_dsn
+from gateway.worker.worker import Worker
 from tests.conftest import Api, open_api
 from tests.integration.test_pairing_flow import eventually
 from tests.neonize_fixtures import ALICE, CONTENT, ME, jid, message_ev, src

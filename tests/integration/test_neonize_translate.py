@@ -5,9 +5,9 @@ from __future__ import annotations
 from neonize.proto import Neonize_pb2 as N
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 
-from gateway import content as c
-from gateway.engines.neonize import translate
-from gateway.events import PresenceState, ReceiptStatus
+from gateway.core import content as c
+from gateway.core.events import PresenceState, ReceiptStatus
+from gateway.worker.engines.neonize import translate
 from tests.neonize_fixtures import ALICE, CONTENT, EMPTY, GROUP, ME, jid, message_ev, src
 
 
@@ -126,9 +126,9 @@ def test_receipts_presence_and_lifecycle() -> None:
 def test_outgoing_messages_built_for_neonize() -> None:
     import pytest
 
-    from gateway.engines.base import Outgoing
-    from gateway.engines.neonize.engine import build_message
-    from gateway.errors import EngineError
+    from gateway.core.errors import EngineError
+    from gateway.worker.engines.base import Outgoing
+    from gateway.worker.engines.neonize.engine import build_message
 
     to = f"{ALICE}@s.whatsapp.net"
     plain = build_message(Outgoing(to, c.Text("hi")))
@@ -148,8 +148,8 @@ def test_outgoing_messages_built_for_neonize() -> None:
 def test_media_messages_built_from_an_upload() -> None:
     from neonize.proto import Neonize_pb2 as N
 
-    from gateway.engines.base import Outgoing
-    from gateway.engines.neonize.engine import build_message
+    from gateway.worker.engines.base import Outgoing
+    from gateway.worker.engines.neonize.engine import build_message
 
     upload = N.UploadResponse(url="https://mmg/x", DirectPath="/v/t62/x", Handle="", MediaKey=b"k" * 32,
                               FileEncSHA256=b"e" * 32, FileSHA256=b"s" * 32, FileLength=1234)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from gateway.config import Settings
-from gateway.engines.sandbox import SandboxEngine
+from gateway.core.config import Settings
+from gateway.worker.engines.sandbox.engine import SandboxEngine
 from tests.integration.test_pairing_flow import eventually
 from tests.integration.test_pipeline import Stack, fast, open_stack
 

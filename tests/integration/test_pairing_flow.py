@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.state import connect_redis
-from gateway.store.db import Database
-from gateway.store.instances import InstanceStore
-from gateway.worker import Worker
+from gateway.core.config import Settings
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.state import connect_redis
+from gateway.worker.worker import Worker
 from tests.conftest import Api, open_api
 
 

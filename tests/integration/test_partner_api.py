@@ -33,7 +33,7 @@ async def test_create_instance_shape(api: Api) -> None:
 
 async def test_token_is_stored_hashed(api: Api) -> None:
     created = await api.create_instance()
-    from gateway.store.db import Database
+    from gateway.infra.db.database import Database
 
     db = await Database.connect(api.settings, max_size=1)
     try:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from dispatch.consumer import Dispatcher
-from gateway.bus import Bus
-from gateway.config import Settings
-from gateway.engines.sandbox import SandboxEngine
-from gateway.state import connect_redis
-from gateway.store.db import Database
-from gateway.worker import Worker
+from gateway.core.config import Settings
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database
+from gateway.infra.kv.state import connect_redis
+from gateway.worker.engines.sandbox.engine import SandboxEngine
+from gateway.worker.worker import Worker
 from tests.conftest import Api, open_api
 from tests.integration.test_pairing_flow import eventually
 from tests.receiver import Receiver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 from tests.conftest import Api, open_api
 
 

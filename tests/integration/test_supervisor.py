@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 
-from gateway.supervisor import ChildSpec, Supervisor
+from gateway.ops.supervisor import ChildSpec, Supervisor
 
 
 def _alive(pid: int) -> bool:

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import yaml
 
-from gateway.config import Settings
+from gateway.core.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # library -> the only places allowed to import it (path prefixes, relative to the repo root)
 BOUNDARIES = {
-    "neonize": ("gateway/engines/neonize/",),
-    "nats": ("gateway/bus.py",),
-    "redis": ("gateway/state.py", "gateway/leases.py"),
-    "asyncpg": ("gateway/store/", "dispatch/store"),
+    "neonize": ("gateway/worker/engines/neonize/",),
+    "nats": ("gateway/infra/bus.py",),
+    "redis": ("gateway/infra/kv/state.py", "gateway/infra/kv/leases.py"),
+    "asyncpg": ("gateway/infra/db/", "dispatch/store"),
     "aiohttp": ("dispatch/deliver", "gateway/media/fetch"),
-    "boto3": ("gateway/media/s3",),
+    "boto3": ("gateway/infra/s3",),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.placement import plan
+from gateway.core.placement import plan
 
 INSTANCES = [f"I{i:03d}" for i in range(30)]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import logging
 
-from gateway.logs import JsonFormatter, redact, request_id_var
-from gateway.sentry import before_send
+from gateway.ops.logs import JsonFormatter, redact, request_id_var
+from gateway.ops.sentry import before_send
 
 
 def test_redact_tokens_and_phones() -> None:

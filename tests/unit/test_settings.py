@@ -9,7 +9,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from gateway.config import EXIT_CONFIG_ERROR, Settings, parse_gap
+from gateway.core.config import EXIT_CONFIG_ERROR, Settings, parse_gap
 
 
 def test_defaults_are_fine_in_dev() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from dispatch.transform import Context, Hook, transform
-from gateway import content as c
-from gateway.events import (
+from gateway.core import content as c
+from gateway.core.events import (
     Address,
     ChatPresenceChanged,
     Connected,

@@ -1,0 +1,256 @@
+"""The event contract: what engines emit, past tense, our own frozen types (dispatch imports this).
+
+Engines call their callback synchronously with one of ``ENGINE_EVENTS``; the worker wraps it in an
+``Envelope`` (instance, per-instance sequence, stable event id) and serialises it with ``encode``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import orjson
+
+from gateway.core.content import CONTENT_TYPES, Content
+
+T = TypeVar("T")
+
+
+class ReceiptStatus(StrEnum):
+    SENT = "SENT"
+    RECEIVED = "RECEIVED"
+    READ = "READ"
+    READ_BY_ME = "READ_BY_ME"
+    PLAYED = "PLAYED"
+
+
+class PresenceState(StrEnum):
+    AVAILABLE = "AVAILABLE"
+    UNAVAILABLE = "UNAVAILABLE"
+    COMPOSING = "COMPOSING"
+    PAUSED = "PAUSED"
+    RECORDING = "RECORDING"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A WhatsApp address split the way Z-API payloads need it."""
+
+    jid: str  # full JID: 5511...@s.whatsapp.net, 1203...@g.us, 123@lid, ...@newsletter
+    phone: str | None = None  # digits only, when known
+    lid: str | None = None  # "<n>@lid", when known
+
+
+@dataclass(frozen=True, slots=True)
+class QrCodeChanged:
+    """Emitted when the engine shows a new pairing QR code."""
+
+    code: str
+    expires_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairSucceeded:
+    """Emitted when a phone linked this device (QR scanned or pairing code typed)."""
+
+    phone: str
+    device_jid: str
+    business_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """Emitted when the session is connected and usable."""
+
+    phone: str
+    is_business: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    """Emitted when the connection dropped; ``will_reconnect`` when the engine retries by itself."""
+
+    reason: str
+    will_reconnect: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedOut:
+    """Emitted when the device was unlinked (from the phone, by logout, or refused on connect)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamReplaced:
+    """Emitted when another process connected the same device; the session must stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryBan:
+    """Emitted when WhatsApp bans the number for a while."""
+
+    code: str
+    expires_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """Emitted for every message seen by the session, inbound or sent from the phone (``from_me``)."""
+
+    message_id: str
+    chat: Address
+    sender: Address
+    from_me: bool
+    is_group: bool
+    timestamp_ms: int
+    content: Content
+    push_name: str = ""
+    quoted_id: str | None = None
+    forwarded: bool = False
+    ephemeral_s: int = 0
+    is_edit: bool = False
+    edited_id: str | None = None
+    view_once: bool = False
+    is_newsletter: bool = False
+    is_broadcast: bool = False
+    is_status_reply: bool = False
+    waiting: bool = False
+    media_attempt: int = 0  # > 0: a follow-up carrying media whose first download failed
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptReceived:
+    """Emitted when messages were delivered, read or played (ours or, with READ_BY_ME, theirs)."""
+
+    chat: Address
+    message_ids: tuple[str, ...]
+    status: ReceiptStatus
+    timestamp_ms: int
+    is_group: bool = False
+    participant: Address | None = None
+    device: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPresenceChanged:
+    """Emitted when a contact starts/stops typing or recording, or comes online/offline in a chat."""
+
+    chat: Address
+    state: PresenceState
+    is_group: bool = False
+    participant: Address | None = None
+    last_seen_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSent:
+    """Emitted by the sender when a queued message left (or finally failed to leave) for WhatsApp."""
+
+    zaap_id: str
+    message_id: str
+    chat: Address
+    error: str | None = None
+    message: MessageReceived | None = None  # the sent message as a fromMe/fromApi message
+
+
+EngineEvent = (QrCodeChanged | PairSucceeded | Connected | Disconnected | LoggedOut | StreamReplaced
+               | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged | MessageSent)
+
+ENGINE_EVENTS: tuple[type, ...] = (QrCodeChanged, PairSucceeded, Connected, Disconnected, LoggedOut,
+                                   StreamReplaced, TemporaryBan, MessageReceived, ReceiptReceived,
+                                   ChatPresenceChanged, MessageSent)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """An engine event as it travels: stamped with instance, sequence and a stable id."""
+
+    instance_id: str
+    seq: int
+    event_id: str
+    at_ms: int
+    event: EngineEvent
+    fence: int = 0
+
+
+def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> str:
+    """Stable ids for messages/receipts (dedupe across redeliveries); per-capture ids otherwise."""
+    if isinstance(event, MessageReceived):
+        suffix = f"media{event.media_attempt}" if event.media_attempt else ("edit" if event.is_edit else "new")
+        return f"{instance_id}:msg:{event.message_id}:{suffix}"
+    if isinstance(event, ReceiptReceived):
+        return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
+    if isinstance(event, MessageSent):
+        return f"{instance_id}:sent:{event.zaap_id}"
+    return f"{instance_id}:{type(event).__name__}:{epoch}:{seq}"
+
+
+# --- codec -------------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, type] = {cls.__name__: cls for cls in (*ENGINE_EVENTS, *CONTENT_TYPES)}
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if type(value).__name__ in _REGISTRY:
+            out["_t"] = type(value).__name__
+        return out
+    if isinstance(value, tuple | list):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_plain(v) for k, v in value.items()}
+    return value
+
+
+def _from_plain(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if isinstance(value, dict) and "_t" in value:
+            return _build(_REGISTRY[value["_t"]], value)
+        for arg in typing.get_args(tp):
+            if arg is not type(None):
+                return _from_plain(arg, value)
+    if origin is tuple:
+        (item_tp, *_rest) = typing.get_args(tp)
+        return tuple(_from_plain(item_tp, v) for v in value)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _build(tp, value)
+    if isinstance(tp, type) and issubclass(tp, StrEnum):
+        return tp(value)
+    return value
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: _from_plain(hints[f.name], data[f.name])
+              for f in dataclasses.fields(cls) if f.name in data}
+    return cls(**kwargs)
+
+
+def dumps(obj: Any) -> bytes:
+    """Any of our dataclasses → JSON (content unions tagged)."""
+    return orjson.dumps(_to_plain(obj))
+
+
+def loads(cls: type[T], data: bytes) -> T:
+    built: T = _build(cls, orjson.loads(data))
+    return built
+
+
+def encode(envelope: Envelope) -> bytes:
+    return orjson.dumps(_to_plain(envelope))
+
+
+def decode(data: bytes) -> Envelope:
+    raw = orjson.loads(data)
+    event = _build(_REGISTRY[raw["event"]["_t"]], raw["event"])
+    return Envelope(instance_id=raw["instance_id"], seq=raw["seq"], event_id=raw["event_id"],
+                    at_ms=raw["at_ms"], event=event, fence=raw.get("fence", 0))

@@ -1,0 +1,196 @@
+"""Build the simulated phone's inbound messages from the ``sandbox/inbound`` body (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Callable
+from typing import Any
+
+from gateway.core import content as c
+from gateway.core.errors import InvalidInput
+from gateway.core.events import Address, MessageReceived, PresenceState
+
+_PHONE = re.compile(r"^\d{8,15}$")
+_GROUP = re.compile(r"^\d{5,30}(-\d+)?(-group)?$")
+
+
+def phone_address(phone: str, lid: str | None = None) -> Address:
+    return Address(jid=f"{phone}@s.whatsapp.net", phone=phone, lid=lid)
+
+
+def group_address(group: str) -> Address:
+    gid = group.removesuffix("-group")
+    return Address(jid=f"{gid}@g.us")
+
+
+def _str(spec: dict[str, Any], key: str, default: str = "", required: bool = False) -> str:
+    value = spec.get(key)
+    if value is None:
+        if required:
+            raise InvalidInput("is required", field=key)
+        return default
+    if not isinstance(value, str):
+        raise InvalidInput("must be a string", field=key)
+    return value
+
+
+def _num(spec: dict[str, Any], key: str, default: float = 0, required: bool = False) -> float:
+    value = spec.get(key)
+    if value is None:
+        if required:
+            raise InvalidInput("is required", field=key)
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInput("must be a number", field=key)
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise InvalidInput("must be a number", field=key) from exc
+
+
+def _media(mime: str, seed: str) -> c.MediaRef:
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    return c.MediaRef(mime_type=mime, file_length=1024, sha256_hex=digest, direct_path=f"/sandbox/{digest[:16]}")
+
+
+def _options(spec: dict[str, Any], key: str) -> tuple[str, ...]:
+    raw = spec.get(key)
+    if not isinstance(raw, list) or not raw:
+        raise InvalidInput("must be a non-empty list", field=key)
+    out = []
+    for item in raw:
+        name = item.get("name") if isinstance(item, dict) else item
+        if not isinstance(name, str) or not name:
+            raise InvalidInput("items must be strings or {\"name\": ...}", field=key)
+        out.append(name)
+    return tuple(out)
+
+
+def _text(s: dict[str, Any], _id: str) -> c.Content:
+    return c.Text(_str(s, "message", required=True))
+
+
+def _image(s: dict[str, Any], mid: str) -> c.Content:
+    return c.Image(_media(_str(s, "mimeType", "image/jpeg"), mid), caption=_str(s, "caption"),
+                   width=int(_num(s, "width", 640)), height=int(_num(s, "height", 480)))
+
+
+def _audio(s: dict[str, Any], mid: str) -> c.Content:
+    return c.Audio(_media(_str(s, "mimeType", "audio/ogg; codecs=opus"), mid), ptt=bool(s.get("ptt", True)),
+                   seconds=int(_num(s, "seconds", 3)))
+
+
+def _video(s: dict[str, Any], mid: str) -> c.Content:
+    return c.Video(_media(_str(s, "mimeType", "video/mp4"), mid), caption=_str(s, "caption"),
+                   width=int(_num(s, "width", 640)), height=int(_num(s, "height", 360)),
+                   seconds=int(_num(s, "seconds", 5)), is_gif=bool(s.get("isGif", False)))
+
+
+def _ptv(s: dict[str, Any], mid: str) -> c.Content:
+    return c.Ptv(_media("video/mp4", mid), seconds=int(_num(s, "seconds", 5)), width=480, height=480)
+
+
+def _document(s: dict[str, Any], mid: str) -> c.Content:
+    name = _str(s, "fileName", "file.pdf")
+    return c.Document(_media(_str(s, "mimeType", "application/pdf"), mid), file_name=name,
+                      title=_str(s, "title", name), caption=_str(s, "caption"),
+                      page_count=int(_num(s, "pageCount", 1)))
+
+
+def _sticker(s: dict[str, Any], mid: str) -> c.Content:
+    return c.Sticker(_media("image/webp", mid), width=512, height=512, is_animated=bool(s.get("animated", False)))
+
+
+def _location(s: dict[str, Any], _id: str) -> c.Content:
+    return c.Location(_num(s, "latitude", required=True), _num(s, "longitude", required=True),
+                      name=_str(s, "name"), address=_str(s, "address"), url=_str(s, "url"))
+
+
+def _live_location(s: dict[str, Any], _id: str) -> c.Content:
+    return c.LiveLocation(_num(s, "latitude", required=True), _num(s, "longitude", required=True),
+                          caption=_str(s, "caption"), sequence=int(_num(s, "sequence", 1)))
+
+
+def _contact(s: dict[str, Any], _id: str) -> c.Content:
+    name = _str(s, "displayName", required=True)
+    phone = _str(s, "contactPhone", "")
+    vcard = _str(s, "vcard") or (f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nTEL;type=CELL;waid={phone}:+{phone}\n"
+                                 "END:VCARD" if phone else "")
+    return c.Contact(name, vcard, (phone,) if phone else ())
+
+
+def _reaction(s: dict[str, Any], _id: str) -> c.Content:
+    return c.Reaction(_str(s, "emoji", _str(s, "value")), _str(s, "referencedMessageId", required=True),
+                      from_me=bool(s.get("referencedFromMe", True)))
+
+
+def _poll(s: dict[str, Any], _id: str) -> c.Content:
+    return c.Poll(_str(s, "question", required=True), _options(s, "options"),
+                  max_options=int(_num(s, "maxOptions", 0)))
+
+
+def _poll_vote(s: dict[str, Any], _id: str) -> c.Content:
+    return c.PollVote(_str(s, "pollMessageId", required=True), _options(s, "options"))
+
+
+def _buttons(s: dict[str, Any], _id: str) -> c.Content:
+    return c.ButtonsResponse(_str(s, "buttonId", required=True), _str(s, "message"))
+
+
+def _list(s: dict[str, Any], _id: str) -> c.Content:
+    return c.ListResponse(_str(s, "selectedRowId", required=True), _str(s, "title"), _str(s, "message"))
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any], str], c.Content]] = {
+    "text": _text, "image": _image, "audio": _audio, "video": _video, "ptv": _ptv, "document": _document,
+    "sticker": _sticker, "location": _location, "liveLocation": _live_location, "contact": _contact,
+    "reaction": _reaction, "poll": _poll, "pollVote": _poll_vote, "buttonsResponse": _buttons,
+    "listResponse": _list,
+}
+
+
+def new_message_id(rng: random.Random) -> str:
+    return "3EB0" + "".join(rng.choice("0123456789ABCDEF") for _ in range(16))
+
+
+def validate_phone(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not _PHONE.match(value):
+        raise InvalidInput("must be digits with country code (8-15 digits)", field=field)
+    return value
+
+
+def build_inbound(spec: dict[str, Any], rng: random.Random, now_ms: int) -> MessageReceived:
+    sender_phone = validate_phone(spec.get("from"), "from")
+    kind = spec.get("type", "text")
+    if kind not in BUILDERS:
+        raise InvalidInput(f"must be one of {', '.join(BUILDERS)}", field="type")
+    message_id = spec.get("messageId") or new_message_id(rng)
+    if not isinstance(message_id, str) or not re.fullmatch(r"[A-Za-z0-9]{6,64}", message_id):
+        raise InvalidInput("must be 6-64 letters or digits", field="messageId")
+    group = spec.get("group")
+    if group is not None and (not isinstance(group, str) or not _GROUP.match(group)):
+        raise InvalidInput("must be a group id like 120363019502650977-group", field="group")
+    lid = spec.get("fromLid")
+    if lid is not None and (not isinstance(lid, str) or not re.fullmatch(r"\d{5,20}@lid", lid)):
+        raise InvalidInput("must look like 123456789@lid", field="fromLid")
+    sender = phone_address(sender_phone, lid)
+    chat = group_address(group) if group else sender
+    quoted = spec.get("referenceMessageId")
+    return MessageReceived(
+        message_id=message_id, chat=chat, sender=sender, from_me=bool(spec.get("fromMe", False)),
+        is_group=group is not None, timestamp_ms=int(spec.get("momment") or now_ms),
+        content=BUILDERS[kind](spec, message_id), push_name=_str(spec, "senderName", "Sandbox Contact"),
+        quoted_id=quoted if isinstance(quoted, str) else None, forwarded=bool(spec.get("forwarded", False)),
+        ephemeral_s=int(_num(spec, "messageExpirationSeconds", 0)),
+    )
+
+
+def parse_presence(spec: dict[str, Any]) -> tuple[Address, PresenceState]:
+    phone = validate_phone(spec.get("from"), "from")
+    try:
+        state = PresenceState(spec.get("status", ""))
+    except ValueError as exc:
+        raise InvalidInput(f"must be one of {', '.join(PresenceState)}", field="status") from exc
+    return phone_address(phone), state

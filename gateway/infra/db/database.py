@@ -1,0 +1,111 @@
+"""The asyncpg pool, readiness probe and server probing used by the provisioner."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+
+from gateway.core.config import Settings
+
+
+class Database:
+    """An asyncpg pool bound to the configured schema."""
+
+    def __init__(self, pool: Any, schema: str) -> None:
+        self.pool = pool
+        self.schema = schema
+
+    @classmethod
+    async def connect(cls, settings: Settings, *, max_size: int | None = None) -> Database:
+        pool = await asyncpg.create_pool(
+            settings.database_url,
+            min_size=0,
+            max_size=max_size or settings.db_pool_max,
+            command_timeout=30,
+            server_settings={"search_path": settings.db_schema, "application_name": "zapgate"},
+        )
+        return cls(pool, settings.db_schema)
+
+    async def ping(self) -> None:
+        async with asyncio.timeout(2):
+            await self.pool.fetchval("SELECT 1")
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+class PgProbe(StrEnum):
+    OK = "ok"
+    DOWN = "down"
+    AUTH = "auth"  # server answers, role or password refused
+    NO_DATABASE = "no_database"
+
+
+@dataclass(frozen=True, slots=True)
+class PgTarget:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+
+async def probe(url: str, timeout_s: float = 3.0) -> PgProbe:
+    try:
+        conn = await asyncpg.connect(url, timeout=timeout_s)
+    except asyncpg.InvalidCatalogNameError:
+        return PgProbe.NO_DATABASE
+    except (asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError):
+        return PgProbe.AUTH
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return PgProbe.DOWN
+    await conn.close()
+    return PgProbe.OK
+
+
+async def admin_execute(target: PgTarget, admin_user: str, statements: list[str]) -> bool:
+    """Run statements as a password-less admin role over TCP (trust auth); False if refused."""
+    try:
+        conn = await asyncpg.connect(host=target.host, port=target.port, user=admin_user,
+                                     database="postgres", timeout=3)
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False
+    try:
+        for sql in statements:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.DuplicateObjectError):
+                await conn.execute(sql)
+    finally:
+        await conn.close()
+    return True
+
+
+async def ensure_schema(settings: Settings) -> None:
+    conn = await asyncpg.connect(settings.database_url, timeout=5)
+    try:
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.db_schema}"')
+    finally:
+        await conn.close()
+
+
+async def ensure_database(url: str, name: str) -> None:
+    """Create database ``name`` on the server of ``url`` unless it exists (safe under races)."""
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def drop_schema(settings: Settings) -> None:
+    conn = await asyncpg.connect(settings.database_url, timeout=5)
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.db_schema}" CASCADE')
+    finally:
+        await conn.close()

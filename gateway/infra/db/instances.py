@@ -1,0 +1,156 @@
+"""Partners and instances in Postgres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.core.ids import InstanceId, PartnerId
+from gateway.core.models import CallbackKind, EngineKind, Instance, Partner
+from gateway.infra.db.database import Database
+
+_CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
+_COLUMNS = (
+    "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
+    f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, due_at, "
+    "device_jid, phone, auto_read_message, call_reject_auto, call_reject_message"
+)
+
+
+def _instance(row: Any) -> Instance:
+    return Instance(
+        id=InstanceId(row["id"]),
+        partner_id=PartnerId(row["partner_id"]),
+        name=row["name"],
+        engine=EngineKind(row["engine"]),
+        token_hash=row["token_hash"],
+        token_version=row["token_version"],
+        webhook_secret_version=row["webhook_secret_version"],
+        callbacks={k: row[k.column] for k in CallbackKind},
+        notify_sent_by_me=row["notify_sent_by_me"],
+        desired_state=row["desired_state"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        due_at=row["due_at"],
+        device_jid=row["device_jid"],
+        phone=row["phone"],
+        auto_read_message=row["auto_read_message"],
+        call_reject_auto=row["call_reject_auto"],
+        call_reject_message=row["call_reject_message"],
+    )
+
+
+class InstanceStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # partners
+    async def upsert_partner(self, name: str, token_hash: str, client_token_hash: str) -> PartnerId:
+        pid = await self.db.pool.fetchval(
+            "INSERT INTO partners (name, token_hash, client_token_hash) VALUES ($1, $2, $3) "
+            "ON CONFLICT (name) DO UPDATE SET token_hash = EXCLUDED.token_hash, "
+            "client_token_hash = EXCLUDED.client_token_hash, updated_at = now() RETURNING id",
+            name, token_hash, client_token_hash,
+        )
+        return PartnerId(pid)
+
+    async def partner_by_token_hash(self, token_hash: str) -> Partner | None:
+        row = await self.db.pool.fetchrow(
+            "SELECT id, name, token_hash, client_token_hash FROM partners WHERE token_hash = $1", token_hash
+        )
+        return None if row is None else Partner(PartnerId(row["id"]), row["name"], row["client_token_hash"])
+
+    async def partner(self, partner_id: PartnerId) -> Partner | None:
+        row = await self.db.pool.fetchrow(
+            "SELECT id, name, client_token_hash FROM partners WHERE id = $1", partner_id
+        )
+        return None if row is None else Partner(PartnerId(row["id"]), row["name"], row["client_token_hash"])
+
+    # instances
+    async def create(
+        self,
+        *,
+        instance_id: InstanceId,
+        partner_id: PartnerId,
+        name: str,
+        engine: EngineKind,
+        token_hash: str,
+        callbacks: dict[CallbackKind, str | None],
+        notify_sent_by_me: bool,
+    ) -> Instance:
+        cols = [k.column for k in CallbackKind]
+        placeholders = ", ".join(f"${i}" for i in range(7, 7 + len(cols)))
+        row = await self.db.pool.fetchrow(
+            f"INSERT INTO instances (id, partner_id, name, engine, token_hash, notify_sent_by_me, "
+            f"{', '.join(cols)}) VALUES ($1, $2, $3, $4, $5, $6, {placeholders}) RETURNING {_COLUMNS}",
+            instance_id, partner_id, name, engine.value, token_hash, notify_sent_by_me,
+            *[callbacks.get(k) for k in CallbackKind],
+        )
+        return _instance(row)
+
+    async def get(self, instance_id: str) -> Instance | None:
+        row = await self.db.pool.fetchrow(
+            f"SELECT {_COLUMNS} FROM instances WHERE id = $1 AND deleted_at IS NULL", instance_id
+        )
+        return None if row is None else _instance(row)
+
+    async def page(
+        self, partner_id: PartnerId, page: int, page_size: int, query: str | None
+    ) -> tuple[int, list[Instance]]:
+        where = "partner_id = $1 AND deleted_at IS NULL"
+        args: list[Any] = [partner_id]
+        if query:
+            escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{escaped}%")
+            where += f" AND (name ILIKE ${len(args)} OR id ILIKE ${len(args)})"
+        total = await self.db.pool.fetchval(f"SELECT count(*) FROM instances WHERE {where}", *args)
+        rows = await self.db.pool.fetch(
+            f"SELECT {_COLUMNS} FROM instances WHERE {where} ORDER BY created_at, id "
+            f"LIMIT {int(page_size)} OFFSET {int((page - 1) * page_size)}",
+            *args,
+        )
+        return int(total), [_instance(r) for r in rows]
+
+    async def soft_delete(self, instance_id: str, partner_id: PartnerId) -> bool:
+        status = await self.db.pool.execute(
+            "UPDATE instances SET deleted_at = now(), desired_state = 'stopped', updated_at = now() "
+            "WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL",
+            instance_id, partner_id,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def update_fields(self, instance_id: str, **fields: Any) -> None:
+        allowed = {k.column for k in CallbackKind} | {
+            "name", "notify_sent_by_me", "desired_state", "webhook_secret_version", "device_jid", "phone",
+            "auto_read_message", "call_reject_auto", "call_reject_message"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"not updatable: {sorted(bad)}")
+        sets = ", ".join(f"{col} = ${i}" for i, col in enumerate(fields, start=2))
+        await self.db.pool.execute(
+            f"UPDATE instances SET {sets}, updated_at = now() WHERE id = $1 AND deleted_at IS NULL",
+            instance_id, *fields.values(),
+        )
+
+    async def get_any(self, instance_id: str) -> tuple[Instance, bool] | None:
+        """The instance even when deleted, with ``deleted`` (the worker must log deleted ones out)."""
+        row = await self.db.pool.fetchrow(
+            f"SELECT {_COLUMNS}, deleted_at IS NOT NULL AS deleted FROM instances WHERE id = $1", instance_id)
+        return None if row is None else (_instance(row), bool(row["deleted"]))
+
+    async def record_status(self, instance_id: str, status: str, *, phone: str | None, error: str | None,
+                            worker_id: str, fence: int) -> None:
+        await self.db.pool.execute(
+            "INSERT INTO instance_status_history (instance_id, status, phone, error, worker_id, fence) "
+            "VALUES ($1, $2, $3, $4, $5, $6)", instance_id, status, phone, error, worker_id, fence)
+
+    async def status_history(self, instance_id: str, limit: int = 100) -> list[tuple[str, str | None]]:
+        rows = await self.db.pool.fetch(
+            "SELECT status, error FROM instance_status_history WHERE instance_id = $1 ORDER BY id LIMIT $2",
+            instance_id, limit)
+        return [(r["status"], r["error"]) for r in rows]
+
+    async def live_ids(self) -> list[InstanceId]:
+        rows = await self.db.pool.fetch(
+            "SELECT id FROM instances WHERE deleted_at IS NULL AND desired_state = 'running' ORDER BY id"
+        )
+        return [InstanceId(r["id"]) for r in rows]

@@ -1,0 +1,132 @@
+"""The outbound queue's rows in Postgres (the truth about each queued message)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gateway.core.errors import ZapgateError
+from gateway.infra.db.database import Database
+
+_COLS = ("zaap_id, instance_id, seq, kind, phone, payload, media, delay_message, delay_typing, status, "
+         "message_id, attempts, error, fence, created_at, sent_at")
+
+
+class QueueFull(ZapgateError):
+    status = 429
+    code = "QUEUE_FULL"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    zaap_id: str
+    instance_id: str
+    seq: int
+    kind: str
+    phone: str
+    payload: bytes
+    media: bytes | None
+    delay_message: float | None
+    delay_typing: float
+    status: str
+    message_id: str | None
+    attempts: int
+    error: str | None
+    fence: int | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(zaap_id=r["zaap_id"], instance_id=r["instance_id"], seq=r["seq"], kind=r["kind"],
+                     phone=r["phone"], payload=bytes(r["payload"]), media=bytes(r["media"]) if r["media"] else None,
+                     delay_message=r["delay_message"], delay_typing=r["delay_typing"], status=r["status"],
+                     message_id=r["message_id"], attempts=r["attempts"], error=r["error"], fence=r["fence"],
+                     created_at=r["created_at"], sent_at=r["sent_at"])
+
+
+class OutboxStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enqueue(self, *, zaap_id: str, instance_id: str, kind: str, phone: str, payload: bytes,
+                      media: bytes | None, delay_message: float | None, delay_typing: float, cap: int,
+                      publish: Callable[[], Awaitable[None]]) -> None:
+        """Insert and publish under a per-instance lock: the cap is exact and JetStream order = row order.
+
+        The JetStream publish happens inside the transaction, so a message is answered "queued" only
+        when both hold it; a publish failure rolls the row back.
+        """
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('zapgate:outbox:' || $1))", instance_id)
+            queued = await conn.fetchval(
+                "SELECT count(*) FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING')",
+                instance_id)
+            if queued >= cap:
+                raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
+                                "or delete queued messages")
+            await conn.execute(
+                "INSERT INTO outbox (zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing)
+            await publish()
+
+    async def get(self, zaap_id: str) -> OutboxRow | None:
+        r = await self.db.pool.fetchrow(f"SELECT {_COLS} FROM outbox WHERE zaap_id = $1", zaap_id)
+        return None if r is None else _row(r)
+
+    async def claim(self, zaap_id: str, fence: int) -> bool:
+        """QUEUED → SENDING for this fence; False when it was deleted (or sent) meanwhile."""
+        status = await self.db.pool.execute(
+            "UPDATE outbox SET status = 'SENDING', fence = $2 WHERE zaap_id = $1 AND status = 'QUEUED'",
+            zaap_id, fence)
+        return bool(status.endswith(" 1"))
+
+    async def sent(self, zaap_id: str, message_id: str) -> None:
+        await self.db.pool.execute(
+            "UPDATE outbox SET status = 'SENT', message_id = $2, sent_at = now(), media = NULL, error = NULL, "
+            "attempts = attempts + 1 WHERE zaap_id = $1", zaap_id, message_id)
+
+    async def release(self, zaap_id: str, error: str | None, count_attempt: bool) -> int:
+        """SENDING → QUEUED again (transient failure or not connected); returns the attempts so far."""
+        attempts: int = await self.db.pool.fetchval(
+            "UPDATE outbox SET status = 'QUEUED', error = $2, attempts = attempts + $3::int WHERE zaap_id = $1 "
+            "RETURNING attempts", zaap_id, error, 1 if count_attempt else 0)
+        return attempts
+
+    async def failed(self, zaap_id: str, error: str) -> None:
+        await self.db.pool.execute(
+            "UPDATE outbox SET status = 'FAILED', error = $2, media = NULL, attempts = attempts + 1 "
+            "WHERE zaap_id = $1", zaap_id, error)
+
+    async def delete_one(self, instance_id: str, zaap_id: str) -> bool:
+        status = await self.db.pool.execute(
+            "UPDATE outbox SET status = 'DELETED', media = NULL WHERE instance_id = $1 AND zaap_id = $2 "
+            "AND status = 'QUEUED'", instance_id, zaap_id)
+        return bool(status.endswith(" 1"))
+
+    async def delete_all(self, instance_id: str) -> int:
+        status = await self.db.pool.execute(
+            "UPDATE outbox SET status = 'DELETED', media = NULL WHERE instance_id = $1 AND status = 'QUEUED'",
+            instance_id)
+        return int(status.split()[-1])
+
+    async def count(self, instance_id: str) -> int:
+        n: int = await self.db.pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING')", instance_id)
+        return n
+
+    async def page(self, instance_id: str, after_seq: int, size: int) -> list[OutboxRow]:
+        rows = await self.db.pool.fetch(
+            f"SELECT {_COLS} FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING') AND seq > $2 "
+            "ORDER BY seq LIMIT $3", instance_id, after_seq, size)
+        return [_row(r) for r in rows]
+
+    async def resolve(self, instance_id: str, message_id: str) -> str:
+        """A zaapId of a sent message → its WhatsApp id; anything else is taken as a WhatsApp id."""
+        found = await self.db.pool.fetchval(
+            "SELECT message_id FROM outbox WHERE zaap_id = $1 AND instance_id = $2 AND message_id IS NOT NULL",
+            message_id, instance_id)
+        return str(found) if found else message_id

@@ -1,0 +1,121 @@
+"""Instance leases in Redis: SET NX PX + fencing counter, renew at ttl/3, compare-and-delete release.
+
+The lease value is ``<worker_id>:<fence>``. Every acquisition INCRs the instance's fence counter, so
+work done under an old acquisition can be refused by comparing fences (``holds``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import orjson
+import redis.asyncio as aioredis
+
+from gateway.core.names import Names
+
+_ACQUIRE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local fence = redis.call('INCR', KEYS[2])
+  redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
+  return fence
+end
+return 0
+"""
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+AUDIT_MAX = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    instance_id: str
+    worker_id: str
+    fence: int
+
+    @property
+    def value(self) -> str:
+        return f"{self.worker_id}:{self.fence}"
+
+
+class LeaseManager:
+    """Leases, fencing and worker heartbeats for one worker."""
+
+    def __init__(self, client: aioredis.Redis, names: Names, worker_id: str, ttl_s: float,
+                 group: str = "workers") -> None:
+        self.group = group
+        self.redis = client
+        self.names = names
+        self.worker_id = worker_id
+        self.ttl_ms = int(ttl_s * 1000)
+        self._acquire = client.register_script(_ACQUIRE)
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+
+    async def acquire(self, instance_id: str) -> Lease | None:
+        keys = [self.names.lease_key(instance_id), self.names.fence_key(instance_id)]
+        fence = int(await self._acquire(keys=keys, args=[self.worker_id, self.ttl_ms]))
+        return Lease(instance_id, self.worker_id, fence) if fence else None
+
+    async def renew_many(self, leases: list[Lease]) -> dict[str, bool]:
+        """Renew leases in one round trip; False for each lease that is no longer ours."""
+        if not leases:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for lease in leases:
+                await self._renew(keys=[self.names.lease_key(lease.instance_id)],
+                                  args=[lease.value, self.ttl_ms], client=pipe)
+            results = await pipe.execute()
+        return {lease.instance_id: bool(r) for lease, r in zip(leases, results, strict=True)}
+
+    async def release(self, lease: Lease) -> bool:
+        return bool(await self._release(keys=[self.names.lease_key(lease.instance_id)], args=[lease.value]))
+
+    async def holds(self, lease: Lease) -> bool:
+        """True while this exact acquisition (worker + fence) still owns the instance."""
+        return bool(await self.redis.get(self.names.lease_key(lease.instance_id)) == lease.value)
+
+    async def owner(self, instance_id: str) -> tuple[str, int] | None:
+        value = await self.redis.get(self.names.lease_key(instance_id))
+        if not value:
+            return None
+        worker, _, fence = str(value).rpartition(":")
+        return worker, int(fence) if fence.isdigit() else 0
+
+    # heartbeats ---------------------------------------------------------------------------------
+    async def heartbeat(self, ttl_s: float, owned: int) -> None:
+        now_ms = int(time.time() * 1000)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(self.names.members_key(self.group), {self.worker_id: now_ms + int(ttl_s * 1000)})
+            pipe.zremrangebyscore(self.names.members_key(self.group), 0, now_ms)
+            pipe.set(self.names.worker_key(self.worker_id), str(owned), px=int(ttl_s * 1000))
+            await pipe.execute()
+
+    async def live_workers(self) -> list[str]:
+        now_ms = int(time.time() * 1000)
+        members = await self.redis.zrangebyscore(self.names.members_key(self.group), now_ms, "+inf")
+        return sorted(str(m) for m in members)
+
+    async def leave(self) -> None:
+        await self.redis.zrem(self.names.members_key(self.group), self.worker_id)
+        await self.redis.delete(self.names.worker_key(self.worker_id))
+
+    # audit ----------------------------------------------------------------------------------------
+    async def audit(self, lease: Lease, what: str) -> None:
+        """Append engine start/stop to a capped ownership log (used to prove single ownership)."""
+        entry = orjson.dumps({"i": lease.instance_id, "w": lease.worker_id, "f": lease.fence, "e": what,
+                              "t": time.time()})
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.rpush(self.names.audit_key, entry)
+            pipe.ltrim(self.names.audit_key, -AUDIT_MAX, -1)
+            await pipe.execute()

@@ -1,1 +1,0 @@
-"""Postgres access (asyncpg lives only in this package and in ``dispatch.store``)."""

@@ -1,0 +1,154 @@
+"""Capture: engine events → a bounded per-instance buffer → JetStream ``ZG_EVENTS``, in order.
+
+The sequence number is stamped synchronously in the engine callback; one publisher per instance
+publishes its buffer front to back, one message in flight, retrying until JetStream accepts it (never
+dropping). ``Nats-Msg-Id`` is the stable event id, so a republish after a crash is de-duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from gateway.core.config import Settings
+from gateway.core.errors import ZapgateError
+from gateway.core.events import EngineEvent, Envelope, encode, event_id_for
+from gateway.core.names import Names
+from gateway.infra.bus import Bus, ensure_stream, publish_once
+from gateway.ops.metrics import CAPTURE_BUFFERED, EVENTS_CAPTURED, EVENTS_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+
+class CaptureFull(ZapgateError):
+    """The instance's buffer is full: the event was not accepted (the caller must back off)."""
+
+    status: ClassVar[int] = 503
+    code: ClassVar[str] = "CAPTURE_BUFFER_FULL"
+
+
+Prepare = Callable[[Envelope], Awaitable[Envelope | None]]
+
+
+@dataclass(slots=True)
+class _Lane:
+    buffer: deque[tuple[Envelope, Prepare | None]] = field(default_factory=deque)
+    seq: int = 0
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[Any] | None = None
+    closed: bool = False
+
+
+class Capture:
+    def __init__(self, bus: Bus, settings: Settings) -> None:
+        self.bus = bus
+        self.names = Names.from_settings(settings)
+        self.settings = settings
+        self.limit = settings.capture_buffer
+        self.lanes: dict[str, _Lane] = {}
+        self.published = 0
+
+    def __repr__(self) -> str:
+        return f"<Capture lanes={len(self.lanes)} buffered={sum(len(x.buffer) for x in self.lanes.values())}>"
+
+    async def start(self) -> None:
+        await ensure_stream(self.bus, self.names.events_stream, [self.names.event_subjects], work_queue=False,
+                            max_age_s=self.settings.events_max_age_s, max_bytes=self.settings.events_max_bytes,
+                            duplicate_window_s=120)
+
+    def depth(self, instance_id: str) -> int:
+        lane = self.lanes.get(instance_id)
+        return len(lane.buffer) if lane else 0
+
+    def offer(self, instance_id: str, fence: int, event: EngineEvent, prepare: Prepare | None = None) -> Envelope:
+        """Stamp and buffer an event (synchronous: called from the engine callback).
+
+        ``prepare`` (e.g. downloading media) runs in this instance's publish lane just before publishing:
+        later events of the instance wait for it, other instances do not.
+        """
+        lane = self.lanes.get(instance_id)
+        if lane is None:
+            lane = self.lanes[instance_id] = _Lane()
+        if len(lane.buffer) >= self.limit:
+            raise CaptureFull(f"capture buffer full ({self.limit}) for {instance_id}")
+        lane.seq += 1
+        envelope = Envelope(instance_id=instance_id, seq=lane.seq,
+                            event_id=event_id_for(instance_id, event, lane.seq, str(fence)),
+                            at_ms=int(time.time() * 1000), event=event, fence=fence)
+        lane.buffer.append((envelope, prepare))
+        lane.idle.clear()
+        lane.wake.set()
+        EVENTS_CAPTURED.labels(type(event).__name__).inc()
+        CAPTURE_BUFFERED.inc()
+        if lane.task is None or lane.task.done():
+            lane.task = asyncio.create_task(self._publish_loop(instance_id, lane), name=f"capture-{instance_id}")
+        return envelope
+
+    async def _publish_loop(self, instance_id: str, lane: _Lane) -> None:
+        subject = self.names.event_subject(self.names.partition_of(instance_id), instance_id)
+        delay = 0.05
+        while not lane.closed:  # a flag as well as cancel: see Dispatcher._pump_forever
+            if not lane.buffer:
+                lane.idle.set()
+                lane.wake.clear()
+                await lane.wake.wait()
+                continue
+            envelope, prepare = lane.buffer[0]
+            if prepare is not None:
+                try:
+                    prepared = await prepare(envelope)
+                except Exception:
+                    log.exception("preparing an event failed; publishing it as captured",
+                                  extra={"instance_id": instance_id})
+                    prepared = envelope
+                if prepared is None:  # nothing to publish (a failed media follow-up)
+                    lane.buffer.popleft()
+                    CAPTURE_BUFFERED.dec()
+                    continue
+                lane.buffer[0] = (prepared, None)
+                envelope = prepared
+            try:
+                await publish_once(self.bus, subject, encode(envelope), envelope.event_id,
+                                   {"Zg-Fence": str(envelope.fence), "Zg-Seq": str(envelope.seq)})
+            except Exception as exc:
+                log.warning("publish failed (%s); retrying in %.2fs", type(exc).__name__, delay,
+                            extra={"instance_id": instance_id})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.05
+            lane.buffer.popleft()
+            self.published += 1
+            EVENTS_PUBLISHED.inc()
+            CAPTURE_BUFFERED.dec()
+
+    async def drain(self, instance_id: str, timeout_s: float = 30.0) -> bool:
+        """Wait until every accepted event of the instance is in JetStream."""
+        lane = self.lanes.get(instance_id)
+        if lane is None or not lane.buffer:
+            return True
+        try:
+            await asyncio.wait_for(lane.idle.wait(), timeout_s)
+        except TimeoutError:
+            log.error("capture drain timed out with %d events buffered", len(lane.buffer),
+                      extra={"instance_id": instance_id})
+            return False
+        return True
+
+    async def forget(self, instance_id: str) -> None:
+        lane = self.lanes.pop(instance_id, None)
+        if lane is not None and lane.task is not None:
+            lane.closed = True
+            lane.wake.set()
+            lane.task.cancel()
+
+    async def close(self) -> None:
+        for instance_id in list(self.lanes):
+            await self.drain(instance_id)
+            await self.forget(instance_id)

@@ -1,0 +1,341 @@
+"""The neonize engine: one whatsmeow session through neonize's sync client, with the guard rails.
+
+- Every FFI call goes through ``NeonizeRuntime`` (shared lock, dedicated pool); connect start-up
+  windows and ``stop()`` hold the lock exclusively (a concurrent Go map write aborts the process).
+- Handlers run on the Go callback thread, in order; they translate at once and hand our events to
+  the event loop with ``call_soon_threadsafe`` (order kept). Every handler catches and logs.
+- The first connect is retried with exponential backoff (neonize never retries it); after
+  ``neonize_connect_retries`` failures the engine reports ``Disconnected(will_reconnect=False)``.
+- Unpaired sessions get a fresh QR connection after ``neonize_qr_timeout_s`` (QR expiry is
+  invisible to Python); each QR code carries its own ~20 s expiry.
+- The device store lives in Postgres; a paired session restarts from its device JID, without a QR.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gateway.core import content as c
+from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
+from gateway.core.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
+from gateway.worker.engines.base import Engine, EngineContext, Outgoing
+from gateway.worker.engines.neonize import translate
+from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
+
+log = logging.getLogger(__name__)
+
+QR_CODE_TTL_S = 20
+CONNECT_WINDOW_S = 60.0  # the exclusive lock is released at the first sign of life, or after this
+
+
+class NeonizeEngine(Engine):
+    def __init__(self, ctx: EngineContext) -> None:
+        super().__init__(ctx)
+        from neonize.client import NewClient
+
+        self.settings = ctx.settings
+        self.runtime = NeonizeRuntime.get(ctx.settings)
+        self.dsn = device_store_dsn(ctx.settings)
+        self.loop = asyncio.get_running_loop()
+        jid = translate.device_jid_proto(ctx.device_jid) if ctx.device_jid else None
+        self.client = NewClient(self.dsn, jid=jid, uuid=ctx.instance_id)
+        self.phone: str | None = jid.User if jid is not None else None
+        self.paired = jid is not None
+        self.connected = False
+        self.running = False
+        self.attempts = 0
+        self.last_error: str | None = None
+        self._alive: asyncio.Event | None = None
+        self._session: asyncio.Future[Any] | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._qr_deadline: float | None = None
+        self._handlers: list[Callable[..., None]] = []  # strong refs: neonize keeps weak ones for methods
+        self._register()
+
+    def __repr__(self) -> str:
+        return (f"<NeonizeEngine {self.ctx.instance_id} connected={self.connected} attempts={self.attempts} "
+                f"error={self.last_error!r}>")
+
+    # events (Go callback thread) ------------------------------------------------------------------
+    def _hand_over(self, event: EngineEvent | None) -> None:
+        backlog, limit = self.ctx.backlog, self.settings.capture_buffer
+        while backlog is not None and backlog() >= limit - 100 and self.running:
+            time.sleep(0.01)  # on the Go thread: back-pressure whatsmeow instead of overflowing capture
+        alive = self._alive
+        if alive is not None:
+            self.loop.call_soon_threadsafe(alive.set)
+        if event is not None:
+            self.loop.call_soon_threadsafe(self._deliver, event)
+
+    def _deliver(self, event: EngineEvent) -> None:
+        if isinstance(event, Connected):
+            self.connected, self.paired = True, True
+            self._qr_deadline = None
+        elif isinstance(event, Disconnected):
+            self.connected = False
+        self.ctx.emit(event)
+
+    def _register(self) -> None:
+        from neonize import events as ev
+
+        def handler(translator: Callable[[Any], EngineEvent | None]) -> Callable[[Any, Any], None]:
+            def on_event(_client: Any, proto: Any) -> None:
+                try:
+                    self._hand_over(translator(proto))
+                except Exception:
+                    log.exception("neonize event translation failed", extra={"instance_id": self.ctx.instance_id})
+
+            self._handlers.append(on_event)
+            return on_event
+
+        def on_qr(_client: Any, data: bytes) -> None:
+            try:
+                code = data.decode() if isinstance(data, bytes) else str(data)
+                if self._qr_deadline is None:
+                    self._qr_deadline = time.monotonic() + self.settings.neonize_qr_timeout_s
+                self._hand_over(QrCodeChanged(code=code, expires_at_ms=int((time.time() + QR_CODE_TTL_S) * 1000)))
+            except Exception:
+                log.exception("QR handler failed", extra={"instance_id": self.ctx.instance_id})
+
+        self._handlers.append(on_qr)
+        self.client.qr(on_qr)
+        self.client.event(ev.MessageEv)(handler(translate.message))
+        self.client.event(ev.ReceiptEv)(handler(translate.receipt))
+        self.client.event(ev.ChatPresenceEv)(handler(translate.chat_presence))
+        self.client.event(ev.PresenceEv)(handler(translate.presence))
+        self.client.event(ev.PairStatusEv)(handler(self._on_pair))
+        self.client.event(ev.ConnectedEv)(handler(self._on_connected))
+        self.client.event(ev.DisconnectedEv)(handler(translate.disconnected))
+        self.client.event(ev.LoggedOutEv)(handler(translate.logged_out))
+        self.client.event(ev.StreamReplacedEv)(handler(lambda _p: StreamReplaced()))
+        self.client.event(ev.TemporaryBanEv)(handler(translate.temporary_ban))
+
+    def _on_pair(self, proto: Any) -> EngineEvent | None:
+        event = translate.pair_status(proto)
+        if event is not None:
+            self.phone = event.phone
+        return event
+
+    def _on_connected(self, _proto: Any) -> EngineEvent:
+        me = getattr(self.client, "me", None)
+        phone = me.JID.User if me is not None and me.JID.User else (self.phone or "")
+        business = bool(me is not None and getattr(me, "BussinessName", ""))
+        return Connected(phone=phone, is_business=business)
+
+    # lifecycle --------------------------------------------------------------------------------------
+    async def connect(self) -> None:
+        self.running = True
+        await self.runtime.ensure_store(self.dsn)
+        self._runner = asyncio.create_task(self._run(), name=f"neonize-{self.ctx.instance_id}")
+
+    def backoff_s(self, attempt: int) -> float:
+        return float(min(self.settings.neonize_backoff_max_s,
+                         self.settings.neonize_backoff_initial_s * 2 ** max(0, attempt - 1)))
+
+    async def _run(self) -> None:
+        while self.running:
+            started = time.monotonic()
+            try:
+                await self._connect_once()
+                self.last_error = None
+            except Exception as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+            if not self.running:
+                return
+            if time.monotonic() - started > 60 and self.paired:
+                self.attempts = 0  # a session that lived resets the budget
+            self.attempts += 1
+            will_retry = self.attempts <= self.settings.neonize_connect_retries
+            reason = f"connect failed: {self.last_error}" if self.last_error else "session ended"
+            self.connected = False
+            self.ctx.emit(Disconnected(reason=reason, will_reconnect=will_retry))
+            if not will_retry:
+                self.running = False
+                return
+            await asyncio.sleep(self.backoff_s(self.attempts))
+
+    async def _connect_once(self) -> None:
+        """One connect: exclusive lock until the first sign of life, then wait for the session to end."""
+        self._alive = asyncio.Event()
+        self._qr_deadline = None
+        await self.loop.run_in_executor(self.runtime.pool, self.runtime.lock.acquire_exclusive)
+        try:
+            self._session = self.loop.run_in_executor(self.runtime.pool, self.client.connect)
+            alive = asyncio.ensure_future(self._alive.wait())
+            await asyncio.wait([self._session, alive], timeout=CONNECT_WINDOW_S,
+                               return_when=asyncio.FIRST_COMPLETED)
+            alive.cancel()
+        finally:
+            self.runtime.lock.release_exclusive()
+        while not self._session.done():
+            await asyncio.wait([self._session], timeout=1.0)
+            if self._qr_deadline is not None and not self.paired and time.monotonic() > self._qr_deadline:
+                log.info("QR not scanned in time: reconnecting for fresh codes",
+                         extra={"instance_id": self.ctx.instance_id})
+                self.attempts = -1  # a QR refresh is not a failure
+                await self._stop_session()
+        self._session.result()
+
+    async def _stop_session(self) -> None:
+        if self._session is not None and not self._session.done():
+            await self.runtime.call_exclusive(self.client.stop)
+            with contextlib.suppress(Exception):
+                await self._session
+
+    async def disconnect(self) -> None:
+        self.running = False
+        self.connected = False
+        await self._stop_session()
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+
+    async def logout(self) -> None:
+        from gateway.core.events import LoggedOut
+
+        if self.connected:
+            await self.runtime.call(self.client.logout)
+        await self.disconnect()
+        self.paired = False
+        self.phone = None
+        self.ctx.emit(LoggedOut(reason="logged out by request"))
+
+    async def pair_phone(self, phone: str) -> str:
+        if self.paired:
+            raise AlreadyPaired("the instance is already paired")
+        if self._session is None or self._session.done():
+            raise NotConnected("the session is not connected to WhatsApp yet")
+        try:
+            code: str = await self.runtime.call(self.client.PairPhone, phone, True)
+        except Exception as exc:
+            raise EngineError(f"pairing by phone failed: {exc}") from exc
+        return code
+
+    async def download(self, message: MessageReceived) -> bytes:
+        import base64
+
+        from neonize.utils.enum import MediaType, MediaTypeToMMS
+
+        media = c.media_of(message.content)
+        if media is None or not media.direct_path:
+            raise EngineError("the message has no downloadable media", transient=False)
+        kinds = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
+                 c.Ptv: "MediaVideo", c.Document: "MediaDocument"}
+        kind = kinds[type(message.content)]
+        args = (media.direct_path, bytes.fromhex(media.enc_sha256_hex), bytes.fromhex(media.sha256_hex),
+                base64.b64decode(media.media_key_b64), media.file_length, getattr(MediaType, kind),
+                getattr(MediaTypeToMMS, kind))
+        try:
+            data: bytes = await self.runtime.call(self.client.download_media_with_path, *args)
+        except Exception as exc:
+            raise EngineError(f"download failed: {exc}") from exc
+        return data
+
+    async def _upload(self, body: c.Content, media: c.MediaRef) -> Any:
+        from neonize.utils.enum import MediaType
+
+        data = await self.ctx.read_media(media.key) if self.ctx.read_media is not None and media.key else None
+        if data is None:
+            raise EngineError("the queued media is no longer in the media store", transient=False)
+        kind = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
+                c.Ptv: "MediaVideo", c.Document: "MediaDocument"}[type(body)]
+        try:
+            return await self.runtime.call(self.client.upload, data, getattr(MediaType, kind))
+        except Exception as exc:
+            raise EngineError(f"media upload failed: {exc}") from exc
+
+    async def mark_read(self, chat: str, message_id: str) -> None:
+        from neonize.utils.enum import ReceiptType
+
+        if not self.connected:
+            raise NotConnected("the instance is not connected")
+        jid = translate.device_jid_proto(chat)
+        try:
+            await self.runtime.call(lambda: self.client.mark_read(message_id, chat=jid, sender=jid,
+                                                                  receipt=ReceiptType.READ))
+        except Exception as exc:
+            raise EngineError(f"mark read failed: {exc}") from exc
+
+    async def send(self, outgoing: Outgoing) -> str:
+        if not self.connected:
+            raise NotConnected("the instance is not connected")
+        media = c.media_of(outgoing.content)
+        upload = None
+        if media is not None and isinstance(outgoing.content, MEDIA_TYPES):
+            upload = await self._upload(outgoing.content, media)
+        message = build_message(outgoing, upload)
+        to = translate.device_jid_proto(outgoing.to)
+        try:
+            response = await self.runtime.call(self.client.send_message, to, message)
+        except Exception as exc:
+            raise EngineError(f"send failed: {exc}") from exc
+        return str(response.ID)
+
+
+MEDIA_TYPES = (c.Image, c.Audio, c.Video, c.Ptv, c.Document, c.Sticker)
+
+
+def _media_fields(media: c.MediaRef, upload: Any) -> dict[str, Any]:
+    return {"URL": upload.url, "directPath": upload.DirectPath, "mediaKey": upload.MediaKey,
+            "fileEncSHA256": upload.FileEncSHA256, "fileSHA256": upload.FileSHA256,
+            "fileLength": upload.FileLength, "mimetype": media.mime_type}
+
+
+def build_media_message(body: c.Content, upload: Any, context: Any) -> Any:
+    """An uploaded file → the matching ``waE2E`` media message."""
+    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
+
+    media = c.media_of(body)
+    assert media is not None
+    fields = _media_fields(media, upload)
+    if isinstance(body, c.Image):
+        return E.Message(imageMessage=E.ImageMessage(caption=body.caption, contextInfo=context, **fields))
+    if isinstance(body, c.Sticker):
+        return E.Message(stickerMessage=E.StickerMessage(contextInfo=context, **fields))
+    if isinstance(body, c.Audio):
+        fields["mimetype"] = "audio/ogg; codecs=opus"
+        return E.Message(audioMessage=E.AudioMessage(PTT=body.ptt, seconds=body.seconds, contextInfo=context,
+                                                     **fields))
+    if isinstance(body, c.Video | c.Ptv):
+        video = E.VideoMessage(caption=body.caption, seconds=body.seconds, contextInfo=context,
+                               gifPlayback=isinstance(body, c.Video) and body.is_gif, **fields)
+        return E.Message(ptvMessage=video) if isinstance(body, c.Ptv) else E.Message(videoMessage=video)
+    assert isinstance(body, c.Document)
+    return E.Message(documentMessage=E.DocumentMessage(fileName=body.file_name, title=body.title,
+                                                       caption=body.caption, contextInfo=context, **fields))
+
+
+def build_message(out: Outgoing, upload: Any = None) -> Any:
+    """Our outgoing content → ``waE2E.Message`` (text, media, location, contact, reaction)."""
+    from neonize.proto.waCommon.WACommon_pb2 import MessageKey
+    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
+
+    body = out.content
+    context = None
+    if out.quoted_id or out.mentions:
+        context = E.ContextInfo(stanzaID=out.quoted_id or None, mentionedJID=list(out.mentions))
+    if upload is not None and isinstance(body, MEDIA_TYPES):
+        return build_media_message(body, upload, context)
+    if isinstance(body, c.Text):
+        if context is None:
+            return E.Message(conversation=body.text)
+        return E.Message(extendedTextMessage=E.ExtendedTextMessage(text=body.text, contextInfo=context))
+    if isinstance(body, c.Location):
+        return E.Message(locationMessage=E.LocationMessage(degreesLatitude=body.latitude,
+                                                           degreesLongitude=body.longitude, name=body.name,
+                                                           address=body.address, contextInfo=context))
+    if isinstance(body, c.Contact):
+        return E.Message(contactMessage=E.ContactMessage(displayName=body.display_name, vcard=body.vcard,
+                                                         contextInfo=context))
+    if isinstance(body, c.Reaction):
+        key = MessageKey(remoteJID=out.to, fromMe=body.from_me, ID=body.message_id)
+        return E.Message(reactionMessage=E.ReactionMessage(key=key, text=body.emoji,
+                                                           senderTimestampMS=int(time.time() * 1000)))
+    raise EngineError(f"{type(body).__name__} messages are not supported by the neonize engine yet",
+                      transient=False)

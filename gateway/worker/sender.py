@@ -1,0 +1,248 @@
+"""The FIFO sender of one leased instance: one message in flight, paced, fenced, never sent twice.
+
+fetch one (JetStream, ``max_ack_pending=1``) → re-read its row → wait the pacing → check the lease →
+claim the row (QUEUED → SENDING; a deleted message stops here) → engine.send → record SENT and the
+WhatsApp id → emit ``MessageSent`` → ack. Transient failures are retried in place (order kept) with
+backoff, 5 attempts, then FAILED. A row found SENDING belongs to a worker that died mid-send: its outcome
+is unknown, so it is marked FAILED rather than risk a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from typing import TYPE_CHECKING, Any
+
+from gateway.core import content as c
+from gateway.core.errors import EngineError, NotConnected
+from gateway.core.events import Address, MessageReceived, MessageSent, PresenceState, loads
+from gateway.infra.bus import PullConsumer, Received, ensure_stream, pull_consumer
+from gateway.infra.db.outbox import OutboxRow, OutboxStore
+from gateway.ops.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
+from gateway.worker.engines.base import UNKNOWN, Outgoing
+
+if TYPE_CHECKING:
+    from gateway.worker.session import Session
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+ORPHAN_WAIT_S = 5.0
+UNKNOWN_OUTCOME = "outcome unknown: the worker stopped while sending; not resent to avoid a duplicate"
+
+
+def address(jid: str) -> Address:
+    user, _, server = jid.partition("@")
+    return Address(jid=jid, phone=user if server == "s.whatsapp.net" else None,
+                   lid=jid if server == "lid" else None)
+
+
+class Sender:
+    def __init__(self, session: Session, store: OutboxStore) -> None:
+        self.session = session
+        self.store = store
+        self.settings = session.deps.settings
+        self.names = session.deps.names
+        self.rng = random.Random()  # noqa: S311 - pacing jitter
+        self.last_sent = 0.0
+        self.sent = 0
+        self.failed = 0
+        self.stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._critical: asyncio.Task[Any] | None = None
+        self._current: Received | None = None
+        self._consumer: PullConsumer | None = None
+        self._gauged_at = 0.0
+
+    def __repr__(self) -> str:
+        return f"<Sender {self.session.id} sent={self.sent} failed={self.failed}>"
+
+    async def start(self) -> None:
+        bus = self.session.deps.bus
+        await ensure_outbox(bus, self.names)
+        self._consumer = await pull_consumer(
+            bus, self.names.outbox_stream, self.names.outbox_durable(self.session.id),
+            self.names.outbox_subject(self.session.id), ack_wait_s=self.settings.outbox_ack_wait_s, max_ack_pending=1)
+        self._task = asyncio.create_task(self._run(), name=f"sender-{self.session.id}")
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        while not self.stopping:
+            await self.session.connected.wait()
+            for msg in await self._consumer.fetch(1, 1.0):
+                self._current = msg
+                try:
+                    await self._process(msg)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("sender failed; the message will be retried", extra={"instance_id": self.session.id})
+                    await asyncio.sleep(1)
+                    with contextlib.suppress(Exception):
+                        await msg.nak()
+                self._current = None
+                await self._gauge()
+
+    async def _process(self, msg: Received) -> None:
+        zaap_id = msg.data.decode()
+        row = await self._row(zaap_id)
+        if row is None or row.status in ("SENT", "FAILED", "DELETED"):
+            await msg.ack()  # already done (a redelivery) or dropped from the queue
+            return
+        outgoing = loads(Outgoing, row.payload)
+        if row.status == "SENDING" and not await self._recover(row, outgoing, msg):
+            return
+        while True:
+            await self._pace(row, outgoing)
+            if not await self.session.deps.leases.holds(self.session.lease):
+                self.stopping = True  # fenced out: the new owner sends it
+                return
+            if not await self.store.claim(zaap_id, self.session.lease.fence):
+                await msg.ack()  # deleted while waiting
+                return
+            self._critical = asyncio.ensure_future(self._send(row, outgoing, msg))
+            done = await asyncio.shield(self._critical)
+            self._critical = None
+            if done:
+                return
+            await msg.in_progress()
+            await self.session.connected.wait()
+
+    async def _gauge(self) -> None:
+        now = time.monotonic()
+        if now - self._gauged_at >= 1.0:
+            self._gauged_at = now
+            with contextlib.suppress(Exception):
+                QUEUE_DEPTH.labels(self.session.id).set(await self.store.count(self.session.id))
+
+    async def _row(self, zaap_id: str) -> OutboxRow | None:
+        """The row; the api publishes before it commits, so a missing row is waited for a moment.
+
+        Still missing after ``ORPHAN_WAIT_S`` means the api's transaction rolled back: nothing to send.
+        """
+        for _ in range(int(ORPHAN_WAIT_S / 0.02)):
+            row = await self.store.get(zaap_id)
+            if row is not None:
+                return row
+            await asyncio.sleep(0.02)
+        return await self.store.get(zaap_id)
+
+    async def _recover(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
+        """A row left SENDING by a worker that died mid-send. True: send it now (it never left)."""
+        engine = self.session.engine
+        found = await engine.sent_id(row.zaap_id) if engine is not None else UNKNOWN
+        if found is UNKNOWN:
+            await self._finish_failed(row, msg, UNKNOWN_OUTCOME)
+            return False
+        if isinstance(found, str):  # it did leave: record it, do not send again
+            await self.store.sent(row.zaap_id, found)
+            self.sent += 1
+            self._emit(row, outgoing, found, None)
+            await msg.ack()
+            return False
+        await self.store.release(row.zaap_id, None, count_attempt=False)
+        return True
+
+    async def _pace(self, row: OutboxRow, outgoing: Outgoing) -> None:
+        if row.delay_message is not None:
+            wait = row.delay_message  # Z-API: the delay before this message leaves the queue
+        else:
+            low, high = self.settings.gap_range_s
+            wait = self.rng.uniform(low, high) - (time.monotonic() - self.last_sent)  # gap between sends
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if row.delay_typing and self.session.engine is not None:
+            state = PresenceState.RECORDING if isinstance(outgoing.content, c.Audio) else PresenceState.COMPOSING
+            with contextlib.suppress(EngineError):
+                await self.session.engine.send_chat_presence(outgoing.to, state)
+            await asyncio.sleep(row.delay_typing)
+            with contextlib.suppress(EngineError):
+                await self.session.engine.send_chat_presence(outgoing.to, PresenceState.PAUSED)
+
+    async def _resolved(self, out: Outgoing) -> Outgoing:
+        """Ids given as zaapIds (the API's messageId) become the WhatsApp ids they were sent as."""
+        iid = self.session.id
+        quoted = await self.store.resolve(iid, out.quoted_id) if out.quoted_id else None
+        edit = await self.store.resolve(iid, out.edit_id) if out.edit_id else None
+        body = out.content
+        if isinstance(body, c.Reaction):
+            body = c.Reaction(body.emoji, await self.store.resolve(iid, body.message_id), from_me=True, chat=out.to)
+        elif isinstance(body, c.Forward | c.Revoke | c.PollVote):
+            key = body.poll_message_id if isinstance(body, c.PollVote) else body.message_id
+            real = await self.store.resolve(iid, key)
+            if isinstance(body, c.Forward):
+                body = c.Forward(real, body.source_chat)
+            elif isinstance(body, c.Revoke):
+                body = c.Revoke(real, body.from_me)
+            else:
+                body = c.PollVote(real, body.options)
+        return Outgoing(to=out.to, content=body, quoted_id=quoted, mentions=out.mentions, edit_id=edit,
+                        zaap_id=out.zaap_id)
+
+    async def _send(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
+        """Send and record (runs shielded: shutdown never cuts it in half). True when finished."""
+        engine = self.session.engine
+        try:
+            if engine is None:
+                raise NotConnected("engine not running")
+            message_id = await engine.send(await self._resolved(outgoing))
+        except NotConnected:
+            await self.store.release(row.zaap_id, None, count_attempt=False)
+            return False  # the caller waits for the reconnection outside the shield (stop can cancel it)
+        except EngineError as exc:
+            attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
+            if attempts >= MAX_ATTEMPTS or not exc.transient:
+                await self.store.claim(row.zaap_id, self.session.lease.fence)
+                await self._finish_failed(row, msg, exc.message)
+                return True
+            await asyncio.sleep(min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1)))
+            return False
+        self.last_sent = time.monotonic()
+        await self.store.sent(row.zaap_id, message_id)
+        self.sent += 1
+        OUTBOX_SENT.inc()
+        SEND_LATENCY.observe(max(0.0, time.time() - row.created_at.timestamp()))
+        self._emit(row, outgoing, message_id, None)
+        await msg.ack()
+        return True
+
+    async def _finish_failed(self, row: OutboxRow, msg: Received, error: str) -> None:
+        await self.store.failed(row.zaap_id, error)
+        self.failed += 1
+        OUTBOX_FAILED.inc()
+        self._emit(row, loads(Outgoing, row.payload), "", error)
+        await msg.ack()
+
+    def _emit(self, row: OutboxRow, out: Outgoing, message_id: str, error: str | None) -> None:
+        chat = address(out.to)
+        sent_as = None
+        if not error:
+            me = address(f"{self.session.phone}@s.whatsapp.net") if self.session.phone else chat
+            sent_as = MessageReceived(message_id=message_id, chat=chat, sender=me, from_me=True,
+                                      is_group=out.to.endswith("@g.us"), timestamp_ms=int(time.time() * 1000),
+                                      content=out.content, quoted_id=out.quoted_id)
+        self.session.on_event(MessageSent(zaap_id=row.zaap_id, message_id=message_id, chat=chat, error=error,
+                                          message=sent_as))
+
+    async def stop(self) -> None:
+        """Finish a send in progress, hand an unstarted message back at once (nak), stop fetching."""
+        self.stopping = True
+        if self._critical is not None:
+            with contextlib.suppress(Exception):
+                await self._critical
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._current is not None:
+            with contextlib.suppress(Exception):
+                await self._current.nak()
+        if self._consumer is not None:
+            await self._consumer.close()
+
+
+async def ensure_outbox(bus: Any, names: Any) -> None:
+    await ensure_stream(bus, names.outbox_stream, [names.outbox_subjects], work_queue=True, max_age_s=30 * 86400,
+                        max_bytes=-1, duplicate_window_s=120)

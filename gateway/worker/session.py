@@ -1,0 +1,277 @@
+"""One leased instance inside a worker: its engine, its live state and its control requests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from gateway.core.commands import Action, decode_request, error_reply, ok_reply
+from gateway.core.config import Settings
+from gateway.core.content import media_of
+from gateway.core.errors import InvalidInput, NotConnected, ZapgateError
+from gateway.core.events import (
+    Connected,
+    Disconnected,
+    EngineEvent,
+    Envelope,
+    LoggedOut,
+    MessageReceived,
+    PairSucceeded,
+    QrCodeChanged,
+    StreamReplaced,
+    TemporaryBan,
+)
+from gateway.core.models import EngineKind, Instance
+from gateway.core.names import Names
+from gateway.infra.bus import Bus
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.db.outbox import OutboxStore
+from gateway.infra.kv.leases import Lease, LeaseManager
+from gateway.infra.kv.state import InstanceStatus, StateStore
+from gateway.media.service import MediaService
+from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
+from gateway.ops.runtime import TaskGroupOwner
+from gateway.worker.capture import Capture
+from gateway.worker.engines.base import Engine, EngineContext, Outgoing
+from gateway.worker.engines.factory import build_engine
+from gateway.worker.sender import Sender
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SessionDeps:
+    settings: Settings
+    names: Names
+    state: StateStore
+    store: InstanceStore
+    leases: LeaseManager
+    bus: Bus
+    capture: Capture | None = None
+    outbox: OutboxStore | None = None
+    media: MediaService | None = None
+    record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
+    lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
+
+
+class Session:
+    """Owns one engine. ``start()``/``stop()``; events are applied to live state in order."""
+
+    def __init__(self, lease: Lease, instance: Instance, deps: SessionDeps) -> None:
+        self.lease = lease
+        self.instance = instance
+        self.deps = deps
+        self.status = InstanceStatus.STARTING
+        self.phone: str | None = instance.phone
+        self.device_jid = instance.device_jid
+        self.engine: Engine | None = None
+        self.stopping = False
+        self._updates: asyncio.Queue[EngineEvent | None] = asyncio.Queue()
+        self._applier: asyncio.Task[None] | None = None
+        self._control_sub: Any = None
+        self.events_seen = 0
+        self.connected = asyncio.Event()
+        self.sender: Sender | None = None
+        self._follow_ups = TaskGroupOwner(f"media:{instance.id}")
+
+    def __repr__(self) -> str:
+        return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
+
+    @property
+    def id(self) -> str:
+        return self.instance.id
+
+    # lifecycle ----------------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self._put_state(InstanceStatus.STARTING, error="")
+        self._applier = asyncio.create_task(self._apply_loop(), name=f"state-{self.id}")
+        self.engine = self._build_engine()
+        self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
+        await self.deps.leases.audit(self.lease, "start")
+        await self.engine.connect()
+        if self.deps.outbox is not None:
+            self.sender = Sender(self, self.deps.outbox)
+            await self.sender.start()
+
+    def _build_engine(self) -> Engine:
+        record = lookup = None
+        if self.deps.record_send is not None and self.deps.lookup_send is not None:
+            recorder, finder, iid = self.deps.record_send, self.deps.lookup_send, self.id
+
+            async def record(message_id: str, out: Outgoing) -> None:
+                await recorder(iid, message_id, out)
+
+            async def lookup(zaap_id: str) -> str | None:
+                return await finder(iid, zaap_id)
+
+        capture = self.deps.capture
+        instance_id = self.id
+        ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
+                            device_jid=self.device_jid, record_send=record, lookup_send=lookup,
+                            read_media=self.deps.media.store.get if self.deps.media is not None else None,
+                            backlog=(lambda: capture.depth(instance_id)) if capture is not None else None)
+        return build_engine(self.instance.engine, ctx)
+
+    async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
+        """Stop the engine (logging out first when asked), then flush state updates in order."""
+        self.stopping = True
+        await self._follow_ups.cancel_all()
+        if self.sender is not None:
+            await self.sender.stop()  # finish or hand back the message in flight before the engine goes
+        if self._control_sub is not None:
+            await self.deps.bus.unserve(self._control_sub)
+            self._control_sub = None
+        if self.engine is not None:
+            try:
+                await (self.engine.logout() if logout else self.engine.disconnect())
+            except Exception:
+                log.exception("engine stop failed", extra={"instance_id": self.id})
+        if self.deps.capture is not None:
+            await self.deps.capture.drain(self.id)  # every accepted event reaches JetStream first
+        await self._updates.put(None)
+        if self._applier is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._applier
+        if still_owner:
+            await self._put_state(InstanceStatus.STOPPED)
+        await self.deps.leases.audit(self.lease, "stop")
+
+    # events ---------------------------------------------------------------------------------------
+    def on_event(self, event: EngineEvent) -> None:
+        """The engine callback: synchronous, keeps engine order."""
+        if self.deps.capture is not None:
+            prepare = self._prepare_media if (isinstance(event, MessageReceived) and self.deps.media is not None
+                                              and media_of(event.content) is not None) else None
+            self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # raises CaptureFull when full
+        if isinstance(event, Connected):
+            self.connected.set()
+        elif isinstance(event, Disconnected | LoggedOut | StreamReplaced):
+            self.connected.clear()
+        self.events_seen += 1
+        ENGINE_EVENTS.labels(type(event).__name__).inc()
+        if not isinstance(event, MessageReceived):
+            self._updates.put_nowait(event)
+
+    async def _prepare_media(self, envelope: Envelope) -> Envelope | None:
+        assert self.deps.media is not None
+        engine = self.engine
+        if engine is None:
+            return envelope
+        prepared, retry = await self.deps.media.inbound(envelope, engine.download)
+        event = envelope.event
+        if retry and isinstance(event, MessageReceived) and not self.stopping:
+            self._follow_ups.spawn(self._media_follow_up(replace(event, media_attempt=event.media_attempt + 1)))
+        return prepared
+
+    async def _media_follow_up(self, event: MessageReceived) -> None:
+        await asyncio.sleep(self.deps.settings.media_retry_delay_s * event.media_attempt)
+        if not self.stopping:
+            self.on_event(event)
+
+    async def _apply_loop(self) -> None:
+        while (event := await self._updates.get()) is not None:
+            try:
+                await self._apply(event)
+            except Exception:
+                log.exception("applying %s failed", type(event).__name__, extra={"instance_id": self.id})
+
+    async def _apply(self, event: EngineEvent) -> None:
+        log.info("engine event %s", type(event).__name__, extra={"instance_id": self.id})
+        if isinstance(event, QrCodeChanged):
+            await self._put_state(InstanceStatus.QR_PENDING, qr=event.code, qr_expires_ms=event.expires_at_ms)
+        elif isinstance(event, PairSucceeded):
+            self.phone, self.device_jid = event.phone, event.device_jid
+            await self.deps.store.update_fields(self.id, device_jid=event.device_jid, phone=event.phone)
+            await self._put_state(InstanceStatus.CONNECTING, qr="", phone=event.phone)
+        elif isinstance(event, Connected):
+            self.phone = event.phone
+            await self._put_state(InstanceStatus.CONNECTED, qr="", phone=event.phone, error="",
+                                  is_business=int(event.is_business))
+        elif isinstance(event, Disconnected):
+            status = InstanceStatus.DISCONNECTED if event.will_reconnect else InstanceStatus.ERROR
+            await self._put_state(status, error=event.reason)
+        elif isinstance(event, LoggedOut):
+            self.device_jid = None
+            await self.deps.store.update_fields(self.id, device_jid=None)
+            await self._put_state(InstanceStatus.LOGGED_OUT, error=event.reason, qr="")
+            if not self.stopping:
+                await self._restart_engine(fresh=True)
+        elif isinstance(event, TemporaryBan):
+            await self._put_state(InstanceStatus.BANNED, error=f"temporary ban {event.code} for {event.expires_s}s")
+        elif isinstance(event, StreamReplaced):
+            await self._put_state(InstanceStatus.ERROR, error="stream replaced: the device connected elsewhere")
+            if self.engine is not None:
+                await self.engine.disconnect()
+
+    async def _put_state(self, status: InstanceStatus, **fields: Any) -> None:
+        if not await self.deps.leases.holds(self.lease):
+            return  # a newer owner writes the state now
+        changed = status != self.status or ("error" in fields and fields["error"])
+        self.status = status
+        await self.deps.state.put(self.id, status=status.value, owner=self.lease.worker_id,
+                                  fence=self.lease.fence, **fields)
+        if changed or status == InstanceStatus.STARTING:
+            await self.deps.store.record_status(self.id, status.value, phone=self.phone,
+                                                error=fields.get("error") or None,
+                                                worker_id=self.lease.worker_id, fence=self.lease.fence)
+
+    async def _restart_engine(self, *, fresh: bool) -> None:
+        if self.engine is not None:
+            await self.engine.disconnect()
+        if fresh:
+            self.device_jid = None
+        self.engine = self._build_engine()
+        await self.engine.connect()
+
+    # control ----------------------------------------------------------------------------------------
+    async def handle_control(self, data: bytes) -> bytes:
+        try:
+            action, args = decode_request(data)
+        except (ValueError, KeyError, orjson.JSONDecodeError):
+            return error_reply(InvalidInput("malformed control request", field="action"))
+        try:
+            if not await self.deps.leases.holds(self.lease):
+                raise ZapgateError("this worker no longer owns the instance")
+            result = await self._act(action, args)
+        except ZapgateError as exc:
+            CONTROL_REQUESTS.labels(action.value, "false").inc()
+            return error_reply(exc)
+        CONTROL_REQUESTS.labels(action.value, "true").inc()
+        return ok_reply(result)
+
+    async def _act(self, action: Action, args: dict[str, Any]) -> dict[str, Any]:
+        engine = self.engine
+        assert engine is not None
+        if action is Action.PAIR_CODE:
+            return {"code": await engine.pair_phone(str(args.get("phone", "")))}
+        if action is Action.RESTART:
+            await self._restart_engine(fresh=False)
+            return {}
+        if action is Action.LOGOUT:
+            await engine.logout()
+            return {}
+        if action is Action.READ:
+            if not self.connected.is_set():
+                raise NotConnected("the instance is not connected")
+            await engine.mark_read(str(args["chat"]), str(args["messageId"]))
+            return {}
+        if self.instance.engine is not EngineKind.SANDBOX:
+            raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
+        from gateway.worker.engines.sandbox.engine import SandboxEngine
+
+        assert isinstance(engine, SandboxEngine)
+        if action is Action.SANDBOX_SCAN:
+            return {"deviceJid": await engine.scan(str(args.get("phone", "")))}
+        if action is Action.SANDBOX_INBOUND:
+            return {"messageId": engine.inject_message(args)}
+        if action is Action.SANDBOX_PRESENCE:
+            engine.inject_presence(args)
+            return {}
+        await engine.drop()
+        return {}

@@ -1,0 +1,252 @@
+"""The worker role: leases instances fairly, runs one engine per leased instance, hands them over."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import time
+from typing import Any
+
+import orjson
+
+from gateway.core.config import Settings
+from gateway.core.events import dumps
+from gateway.core.names import Names
+from gateway.core.placement import plan
+from gateway.infra.bus import Bus
+from gateway.infra.db.database import Database, ensure_database
+from gateway.infra.db.instances import InstanceStore
+from gateway.infra.db.media import MediaIndex
+from gateway.infra.db.outbox import OutboxStore
+from gateway.infra.kv.leases import Lease, LeaseManager
+from gateway.infra.kv.state import StateStore, connect_redis
+from gateway.media.service import MediaService
+from gateway.media.store import build_store
+from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
+from gateway.ops.runtime import TaskGroupOwner, stop_event_on_signals
+from gateway.worker.capture import Capture
+from gateway.worker.engines.base import Outgoing
+from gateway.worker.engines.neonize.runtime import device_store_database
+from gateway.worker.session import Session, SessionDeps
+
+log = logging.getLogger(__name__)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+class Worker:
+    """``run(stop)`` until stopped, then ``close()``: stop engines, release leases, leave."""
+
+    def __init__(self, settings: Settings, worker_id: str, *, db: Database, bus: Bus, redis: Any) -> None:
+        self.settings = settings
+        self.worker_id = worker_id
+        self.names = Names.from_settings(settings)
+        self.store = InstanceStore(db)
+        self.state = StateStore(redis, self.names)
+        self.leases = LeaseManager(redis, self.names, worker_id, settings.lease_ttl_s)
+        self.bus = bus
+        self.redis = redis
+        self.sessions: dict[str, Session] = {}
+        self.capture = Capture(bus, settings)
+        self.media = MediaService(settings, build_store(settings), MediaIndex(db))
+        self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
+                                leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
+                                media=self.media, record_send=self._record_send, lookup_send=self._lookup_send)
+        self._wake = asyncio.Event()
+        self._tasks = TaskGroupOwner(f"worker:{worker_id}")
+        self._last_renew_ok = time.monotonic()
+        self._lock = asyncio.Lock()  # placement and shutdown never interleave
+        self.closing = False
+        self.acquired = 0
+        self.lost = 0
+
+    def __repr__(self) -> str:
+        return (f"<Worker {self.worker_id} sessions={len(self.sessions)} acquired={self.acquired} "
+                f"lost={self.lost}>")
+
+    # main loop -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Prepare shared resources (event stream, neonize device-store database)."""
+        if not self.settings.neonize_database_url:
+            await ensure_database(self.settings.database_url, device_store_database(self.settings))
+        await self.capture.start()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
+        sub = await self.bus.subscribe(self.names.placement_subject, self._on_placement)
+        await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
+        await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves
+        self._tasks.spawn(self._renew_loop(), name="renew")
+        self._tasks.spawn(self._retention_loop(), name="media-retention")
+        try:
+            while not stop.is_set():
+                try:
+                    await self.place()
+                except Exception:
+                    log.exception("placement failed")
+                self._wake.clear()
+                waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+                await asyncio.wait(waiters, timeout=self.settings.placement_interval_s,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                for w in waiters:
+                    w.cancel()
+        finally:
+            await self.bus.unserve(sub)
+            await self.close()
+
+    async def _on_placement(self, _data: bytes) -> None:
+        self._wake.set()
+
+    async def place(self) -> None:
+        """One placement round (also the burst mode for tests)."""
+        async with self._lock:
+            if self.closing:
+                return
+            wanted = [str(i) for i in await self.store.live_ids()]
+            workers = await self.leases.live_workers()
+            p = plan(wanted, workers, self.worker_id, set(self.sessions))
+            for instance_id in p.release:
+                await self._hand_over(instance_id)
+            for instance_id in p.try_acquire:
+                if len(self.sessions) >= p.target or self.closing:
+                    break
+                lease = await self.leases.acquire(instance_id)
+                if lease is not None:
+                    await self._start(lease)
+
+    async def _start(self, lease: Lease) -> None:
+        found = await self.store.get_any(lease.instance_id)
+        if found is None or found[1] or found[0].desired_state != "running":
+            await self.leases.release(lease)
+            return
+        self.acquired += 1
+        LEASE_ACQUIRED.inc()
+        session = Session(lease, found[0], self.deps)
+        self.sessions[lease.instance_id] = session
+        INSTANCES_RUNNING.set(len(self.sessions))
+        try:
+            await session.start()
+        except Exception:
+            log.exception("engine start failed", extra={"instance_id": lease.instance_id})
+            await self.state.put(lease.instance_id, status="ERROR", error="engine failed to start")
+
+    async def _hand_over(self, instance_id: str) -> None:
+        """Stop a session we should not run (deleted → logout first) and release its lease."""
+        session = self.sessions.pop(instance_id)
+        INSTANCES_RUNNING.set(len(self.sessions))
+        found = await self.store.get_any(instance_id)
+        deleted = found is None or found[1]
+        await session.stop(logout=deleted)
+        await self.leases.release(session.lease)
+        await self.capture.forget(instance_id)
+        if deleted:
+            await self.state.forget(instance_id)
+        await self.bus.publish(self.names.placement_subject, instance_id.encode())
+
+    # leases ------------------------------------------------------------------------------------------
+    async def _renew_loop(self) -> None:
+        interval = self.settings.lease_ttl_s / 3
+        while True:
+            await asyncio.sleep(interval)
+            await self.renew_once()
+
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                removed = await self.media.expire_once()
+                if removed:
+                    log.info("media retention removed %d objects", removed)
+            except Exception:
+                log.exception("media retention failed")
+            await asyncio.sleep(600)
+
+    async def renew_once(self) -> None:
+        try:
+            await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.sessions))
+            results = await self.leases.renew_many([s.lease for s in self.sessions.values()])
+        except Exception as exc:
+            log.warning("lease renewal failed: %s", type(exc).__name__)
+            if time.monotonic() - self._last_renew_ok > self.settings.lease_ttl_s * 0.8:
+                log.error("leases presumed lost (no renewal for %.1fs): stopping every engine",
+                          time.monotonic() - self._last_renew_ok)
+                for instance_id in list(self.sessions):
+                    await self._lost(instance_id)
+            return
+        self._last_renew_ok = time.monotonic()
+        LEASE_RENEWALS.inc(len(results))
+        for instance_id, kept in results.items():
+            if not kept:
+                await self._lost(instance_id)
+
+    async def _lost(self, instance_id: str) -> None:
+        session = self.sessions.pop(instance_id, None)
+        if session is None:
+            return
+        self.lost += 1
+        LEASE_LOST.inc()
+        INSTANCES_RUNNING.set(len(self.sessions))
+        log.warning("lease lost: stopping engine", extra={"instance_id": instance_id})
+        await session.stop(still_owner=False)
+        await self.capture.forget(instance_id)
+
+    async def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
+        """The sandbox phone's record of what it received (list in order + zaapId index), atomically."""
+        entry = orjson.dumps({"id": message_id, "type": type(out.content).__name__, "t": time.time(),
+                              "worker": self.worker_id, "outgoing": orjson.loads(dumps(out))})
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(self.names.sandbox_sent_key(instance_id), entry)
+            if out.zaap_id:
+                pipe.hset(self.names.sandbox_sent_index(instance_id), out.zaap_id, message_id)
+            await pipe.execute()
+
+    async def _lookup_send(self, instance_id: str, zaap_id: str) -> str | None:
+        found = await self.redis.hget(self.names.sandbox_sent_index(instance_id), zaap_id)
+        return str(found) if found else None
+
+    # shutdown ---------------------------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Stop engines, release leases so peers take over at once, leave the worker set."""
+        async with self._lock:
+            self.closing = True
+            sessions = list(self.sessions.values())
+            self.sessions.clear()
+            await asyncio.gather(*(s.stop() for s in sessions), return_exceptions=True)
+            for s in sessions:
+                with contextlib.suppress(Exception):
+                    await self.leases.release(s.lease)
+            INSTANCES_RUNNING.set(0)
+            with contextlib.suppress(Exception):
+                await self.leases.leave()
+            if sessions:
+                with contextlib.suppress(Exception):
+                    await self.bus.publish(self.names.placement_subject, b"released")
+                    await self.bus.nc.flush(timeout=2)
+            await self._tasks.cancel_all()
+            await self.media.close()
+
+
+async def run_worker(settings: Settings, worker_id: str | None) -> None:
+    stop = stop_event_on_signals()
+    if settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.http_host)
+    wid = worker_id or default_worker_id()
+    db = await Database.connect(settings)
+    redis = connect_redis(settings.redis_url)
+    bus = await Bus.connect(settings.nats_url, name=f"zapgate-worker-{wid}")
+    worker = Worker(settings, wid, db=db, bus=bus, redis=redis)
+    log.info("worker %s started", wid, extra={"worker_id": wid})
+    try:
+        await worker.run(stop)
+    finally:
+        await bus.close()
+        await redis.aclose()
+        await db.close()
+        log.info("worker %s stopped", wid, extra={"worker_id": wid})
