@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QUICK  ?=
 
-.PHONY: up test lint bench venv sysdeps services-stop clean
+.PHONY: up test test-unit lint bench venv sysdeps services-stop clean
 
 up: $(STAMP)
 	$(BIN)/zapgate up
@@ -15,9 +15,14 @@ test: $(STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/pytest -q
 
+# Unit tests need no service (no Postgres, Redis or NATS) and run in seconds.
+test-unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
 lint: $(STAMP)
 	$(BIN)/ruff check gateway dispatch tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/zapgate services ensure

@@ -31,10 +31,11 @@ from gateway.core.events import Connected, decode
 from gateway.core.models import CallbackKind
 from gateway.core.names import Names
 from gateway.core.placement import plan
-from gateway.infra.bus import Bus, PullConsumer, Received, ensure_stream, pull_consumer
+from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.kv.leases import Lease, LeaseManager
+from gateway.infra.streams import ensure_events
 from gateway.ops.runtime import TaskGroupOwner
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,7 @@ class Dispatcher:
         return f"<Dispatcher {self.id} partitions={sorted(self.owned)} persisted={self.persisted} {self.lanes!r}>"
 
     async def start(self) -> None:
-        await ensure_stream(self.bus, self.names.events_stream, [self.names.event_subjects], work_queue=False,
-                            max_age_s=self.settings.events_max_age_s, max_bytes=self.settings.events_max_bytes,
-                            duplicate_window_s=120)
+        await ensure_events(self.bus, self.names, self.settings)
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.start()

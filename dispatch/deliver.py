@@ -1,18 +1,15 @@
-"""Webhook HTTP delivery with aiohttp (the only module importing it): one shared session, signed bodies."""
+"""Webhook HTTP delivery: one shared client (``gateway.infra.http``), signed bodies, outcomes to retry on."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import time
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-
 from gateway.core.config import Settings
-from gateway.media.fetch import PublicOnlyResolver
+from gateway.infra.http import HttpClient, HttpLimits
 
 RETRYABLE_STATUS = {408, 429}
 
@@ -54,25 +51,15 @@ def _retry_after(value: str | None) -> float | None:
 
 class Deliverer:
     def __init__(self, settings: Settings) -> None:
-        resolver = None if settings.allow_insecure_webhooks else PublicOnlyResolver()
-        connector = aiohttp.TCPConnector(limit=settings.webhook_max_connections, limit_per_host=64,
-                                         ttl_dns_cache=60, resolver=resolver)
-        timeout = aiohttp.ClientTimeout(total=settings.webhook_timeout_s, connect=min(5.0, settings.webhook_timeout_s))
-        self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=False,
-                                             headers={"User-Agent": "zapgate-webhooks/0.1"})
+        limits = HttpLimits(total_timeout_s=settings.webhook_timeout_s,
+                            connect_timeout_s=min(5.0, settings.webhook_timeout_s),
+                            max_connections=settings.webhook_max_connections, per_host=64,
+                            user_agent="zapgate-webhooks/0.1", decompress=False)
+        self.http = HttpClient(limits, public_only=not settings.allow_insecure_webhooks)
 
     async def post(self, url: str, body: bytes, headers: dict[str, Any]) -> Outcome:
-        start = time.perf_counter()
-        try:
-            async with self.session.post(url, data=body, headers=headers, allow_redirects=False) as response:
-                await response.read()
-                return Outcome(response.status, None if response.status < 300 else f"HTTP {response.status}",
-                               int((time.perf_counter() - start) * 1000),
-                               _retry_after(response.headers.get("Retry-After")))
-        except TimeoutError:
-            return Outcome(None, "timeout", int((time.perf_counter() - start) * 1000))
-        except (aiohttp.ClientError, OSError) as exc:
-            return Outcome(None, f"{type(exc).__name__}: {exc}"[:300], int((time.perf_counter() - start) * 1000))
+        result = await self.http.post(url, body, headers)
+        return Outcome(result.status, result.error, result.latency_ms, _retry_after(result.retry_after))
 
     async def close(self) -> None:
-        await self.session.close()
+        await self.http.close()

@@ -11,6 +11,7 @@ import shlex
 import sys
 
 from gateway.core.config import EXIT_CONFIG_ERROR, Settings, load_settings
+from gateway.core.errors import ProvisionError
 from gateway.ops.logs import configure_logging
 
 EXIT_PROVISION_ERROR = 69  # EX_UNAVAILABLE
@@ -74,7 +75,7 @@ def _services(action: str, settings: Settings) -> None:
         return
     try:
         asyncio.run(provision.ensure_all(settings))
-    except provision.ProvisionError as exc:
+    except ProvisionError as exc:
         print(f"zapgate: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_PROVISION_ERROR) from None
 
@@ -113,7 +114,7 @@ def _up(settings: Settings, workers: int) -> None:
 
     try:
         results = asyncio.run(provision.ensure_all(settings))
-    except provision.ProvisionError as exc:
+    except ProvisionError as exc:
         print(f"zapgate: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_PROVISION_ERROR) from None
     asyncio.run(migrate(settings))

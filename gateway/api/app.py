@@ -20,11 +20,12 @@ from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
-from gateway.infra.kv.state import RateLimiter, StateStore, connect_redis
+from gateway.infra.kv.ratelimit import RateLimiter
+from gateway.infra.kv.state import StateStore, connect_redis
+from gateway.infra.streams import ensure_outbox
+from gateway.media.factory import build_store
 from gateway.media.service import MediaService
-from gateway.media.store import build_store
 from gateway.ops.bootstrap import DEFAULT_PARTNER
-from gateway.worker.sender import ensure_outbox
 
 log = logging.getLogger(__name__)
 

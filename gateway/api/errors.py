@@ -40,7 +40,7 @@ def validation_body(exc: RequestValidationError) -> dict[str, object]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ZapgateError)
     async def _zapgate(_request: Request, exc: ZapgateError) -> JsonResponse:
-        return JsonResponse(exc.body(), status_code=exc.status)
+        return JsonResponse(exc.body(), status_code=exc.http_status())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:

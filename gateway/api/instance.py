@@ -8,13 +8,14 @@ import segno
 from fastapi import APIRouter, Body, Depends, Path
 
 from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.control import ControlClient
 from gateway.api.partner import instance_view
 from gateway.api.state import AppState
-from gateway.core.commands import Action, ControlClient
+from gateway.core.commands import Action
 from gateway.core.errors import InstanceUnavailable, InvalidInput
 from gateway.core.models import Instance
-from gateway.core.sandbox_spec import validate_phone
-from gateway.infra.kv.state import InstanceStatus
+from gateway.core.phones import validate_phone
+from gateway.core.status import InstanceStatus
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 

@@ -9,15 +9,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from gateway.api.auth import State
-from gateway.core.errors import NotFound, ZapgateError
-from gateway.media.store import LocalMediaStore, check_signature, valid_key
+from gateway.core.errors import LinkExpired, NotFound
+from gateway.core.storage import valid_key
+from gateway.media.local import LocalMediaStore, check_signature
 
 router = APIRouter()
-
-
-class LinkExpired(ZapgateError):
-    status = 403
-    code = "MEDIA_LINK_INVALID"
 
 
 @router.get("/media/{key:path}")

@@ -15,7 +15,7 @@ from gateway.api.webhook_urls import validate_webhook_url
 from gateway.core.errors import InstanceNotFound
 from gateway.core.ids import hash_token, instance_token, new_instance_id
 from gateway.core.models import CallbackKind, EngineKind, Instance
-from gateway.infra.kv.state import InstanceStatus
+from gateway.core.status import InstanceStatus
 
 router = APIRouter(prefix="/instances")
 

@@ -13,7 +13,8 @@ from gateway.api.instance import control
 from gateway.core.commands import Action
 from gateway.core.errors import InvalidInput
 from gateway.core.models import EngineKind, Instance
-from gateway.core.sandbox_spec import build_inbound, parse_presence, validate_phone
+from gateway.core.phones import validate_phone
+from gateway.core.sandbox_spec import build_inbound, parse_presence
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}/sandbox",
                    dependencies=[Depends(instance_auth)])

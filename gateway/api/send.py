@@ -14,33 +14,28 @@ from fastapi.responses import Response as RawResponse
 
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.instance import control
-from gateway.api.sendspec import PARSERS, SendRequest, parse_send, phone_to_jid
+from gateway.api.sendspec import PARSERS, SendRequest, parse_send
 from gateway.api.state import AppState
 from gateway.core import content as c
-from gateway.core.commands import Action
-from gateway.core.errors import InvalidInput, ZapgateError
+from gateway.core.commands import Action, Outgoing
+from gateway.core.errors import InvalidInput, RateLimited
 from gateway.core.events import dumps
 from gateway.core.ids import new_zaap_id
 from gateway.core.models import Instance
+from gateway.core.phones import phone_to_jid
 from gateway.infra.bus import publish_once
 from gateway.infra.db.outbox import OutboxStore
 from gateway.ops.metrics import OUTBOX_QUEUED
-from gateway.worker.engines.base import Outgoing
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 Json = Annotated[Any, Body()]
-
-
-class RateLimited(ZapgateError):
-    status = 429
-    code = "RATE_LIMITED"
 
 
 async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[str, str]:
     if zg.rate_limiter is not None:
         wait = await zg.rate_limiter.take(f"send:{instance.id}")
         if wait > 0:
-            raise RateLimited(f"too many sends for this instance; retry in {wait:.1f}s")
+            raise RateLimited(f"too many sends for this instance; retry in {wait:.1f}s", retry_after_s=wait)
     bus = zg.need_bus()
     zaap_id = new_zaap_id()
     body = req.outgoing.content

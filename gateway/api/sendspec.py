@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.core import content as c
+from gateway.core.commands import Outgoing
 from gateway.core.errors import InvalidInput
+from gateway.core.phones import is_phone, phone_to_jid
 from gateway.media.input import MediaInput, parse_media
-from gateway.worker.engines.base import Outgoing
 
-_DIGITS = re.compile(r"^\d{8,15}$")
-_GROUP = re.compile(r"^(\d{5,30}(?:-\d{6,12})?)-group$|^(\d{10,15}-\d{9,11})$")
-_LID = re.compile(r"^\d{5,20}@lid$")
-_NEWSLETTER = re.compile(r"^\d{5,30}@newsletter$")
 MAX_TEXT = 65_536
 
 
@@ -29,18 +26,6 @@ class SendRequest:
     media: MediaInput | None = None
     media_kind: str = ""
     media_field: str = ""
-
-
-def phone_to_jid(value: object, field: str = "phone") -> str:
-    if not isinstance(value, str):
-        raise InvalidInput("must be a string", field=field)
-    if _DIGITS.match(value):
-        return f"{value}@s.whatsapp.net"
-    if (m := _GROUP.match(value)) is not None:
-        return f"{m.group(1) or m.group(2)}@g.us"
-    if _LID.match(value) or _NEWSLETTER.match(value):
-        return value
-    raise InvalidInput("must be digits with country code, <id>-group or <n>@lid", field=field)
 
 
 class Body:
@@ -192,7 +177,7 @@ def _vcard(name: str, phone: str, business: str = "") -> str:
 def _contact(b: Body) -> Parsed:
     name = b.str_("contactName", required=True, max_len=256)
     phone = b.str_("contactPhone", required=True)
-    if not _DIGITS.match(phone):
+    if not is_phone(phone):
         raise InvalidInput("must be digits with country code", field="contactPhone")
     return c.Contact(name, _vcard(name, phone, b.str_("contactBusinessDescription")), (phone,)), None
 
@@ -204,7 +189,7 @@ def _contacts(b: Body) -> Parsed:
             raise InvalidInput('items must be {"name", "phones"}', field="contacts")
         ib = Body(item, 0)
         name = ib.str_("name", required=True)
-        phones = tuple(p for p in ib.list_("phones") if isinstance(p, str) and _DIGITS.match(p))
+        phones = tuple(p for p in ib.list_("phones") if isinstance(p, str) and is_phone(p))
         if not phones:
             raise InvalidInput("each contact needs phones with digits and country code", field="contacts")
         out.append(c.Contact(name, _vcard(name, phones[0], ib.str_("businessDescription")), phones))
@@ -255,7 +240,7 @@ def _buttons(items: list[Any], field: str, actions: bool) -> tuple[c.Button, ...
         if kind == "URL" and not url.startswith(("http://", "https://")):
             raise InvalidInput("URL buttons need an http(s) url", field=field)
         phone = ib.str_("phone") if kind == "CALL" else ""
-        if kind == "CALL" and not _DIGITS.match(phone):
+        if kind == "CALL" and not is_phone(phone):
             raise InvalidInput("CALL buttons need a phone with country code", field=field)
         out.append(c.Button(id=ib.str_("id", default=str(i + 1)), label=ib.str_("label", required=True), type=kind,
                             url=url, phone=phone))

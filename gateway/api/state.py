@@ -12,7 +12,8 @@ from gateway.core.names import Names
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
-from gateway.infra.kv.state import RateLimiter, StateStore
+from gateway.infra.kv.ratelimit import RateLimiter
+from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
 
 

@@ -1,4 +1,4 @@
-"""Control plane: the api asks the worker that owns an instance to act on its live session.
+"""Commands: what the api asks of a worker (control requests, messages to send), as our own types.
 
 Request: ``{"action": <Action>, "args": {...}}`` on ``zg.ctl.<instance>`` (core NATS request/reply).
 Reply: ``{"ok": true, "result": {...}}`` or ``{"ok": false, "status", "code", "error", "field"}``.
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 import orjson
 
-from gateway.core.errors import ControlFailed, InstanceUnavailable, InvalidInput, ZapgateError
-from gateway.core.names import Names
-from gateway.infra.bus import Bus, BusError, NoResponder
+from gateway.core.content import Content
+from gateway.core.errors import ZapgateError
 
 
 class Action(StrEnum):
@@ -26,23 +25,6 @@ class Action(StrEnum):
     SANDBOX_INBOUND = "sandbox.inbound"
     SANDBOX_PRESENCE = "sandbox.presence"
     SANDBOX_DISCONNECT = "sandbox.disconnect"
-
-
-@dataclass
-class RemoteError(ZapgateError):
-    """An error raised in the worker, carried back with its status and body."""
-
-    remote_status: int = 500
-    remote_code: str = "INTERNAL_ERROR"
-    field: str = ""
-    status: ClassVar[int] = 500
-
-    def body(self) -> dict[str, object]:
-        out: dict[str, object] = {"error": self.remote_code, "message": self.message}
-        if self.field:
-            out["error"] = f"{self.field}: {self.message}"
-            out["field"] = self.field
-        return out
 
 
 def encode_request(action: Action, args: dict[str, Any]) -> bytes:
@@ -59,33 +41,25 @@ def ok_reply(result: dict[str, Any] | None = None) -> bytes:
 
 
 def error_reply(exc: ZapgateError) -> bytes:
-    return orjson.dumps({"ok": False, "status": exc.status, "code": exc.code, "error": exc.message,
+    return orjson.dumps({"ok": False, "status": exc.http_status(), "code": exc.code, "error": exc.message,
                          "field": getattr(exc, "field", "")})
 
 
-class ControlClient:
-    """Used by the api: one request to the owning worker, errors mapped to Z-API shaped ones."""
+class Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
 
-    def __init__(self, bus: Bus, names: Names, timeout_s: float) -> None:
-        self.bus = bus
-        self.names = names
-        self.timeout_s = timeout_s
 
-    async def call(self, instance_id: str, action: Action, **args: Any) -> dict[str, Any]:
-        try:
-            data = await self.bus.request(self.names.control_subject(instance_id), encode_request(action, args),
-                                          self.timeout_s)
-        except NoResponder as exc:
-            raise InstanceUnavailable("no worker is running this instance yet; retry in a few seconds") from exc
-        except BusError as exc:
-            raise ControlFailed(f"the worker did not answer: {exc}") from exc
-        reply = orjson.loads(data)
-        if reply.get("ok"):
-            result: dict[str, Any] = reply.get("result") or {}
-            return result
-        if reply.get("status") == 400:
-            raise InvalidInput(reply.get("error", "invalid"), field=reply.get("field", ""))
-        err = RemoteError(reply.get("error", "worker error"), remote_status=int(reply.get("status", 500)),
-                          remote_code=reply.get("code", "INTERNAL_ERROR"))
-        err.status = err.remote_status  # type: ignore[misc]
-        raise err
+UNKNOWN = Unknown()  # "the engine cannot tell whether that message left"
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message to send: destination JID, content and send options."""
+
+    to: str
+    content: Content
+    quoted_id: str | None = None
+    mentions: tuple[str, ...] = ()
+    edit_id: str | None = None
+    zaap_id: str = ""

@@ -1,21 +1,41 @@
-"""The gateway's error tree. The api maps every ``ZapgateError`` to a Z-API shaped body in one handler.
+"""The gateway's one error tree. The api maps every ``ZapgateError`` to a Z-API shaped body in one handler.
 
-ZapgateError
+ZapgateError                         http_status()  body
 ├── AuthError
 │   ├── PartnerUnauthorized          401 {"error": "Unauthorized"}
 │   ├── ClientTokenMissing           400 {"error": "your client-token is not configured"}
-│   ├── ClientTokenRejected          403 {"error": "Client-Token <masked> not allowed"}
+│   ├── ClientTokenRejected          403 {"error": "Client-Token <masked> not allowed"}  (presented)
 │   └── InstanceNotFound             404 {"error": "Instance not found"}
-├── InvalidInput                     400 {"error": ..., "message": ...} naming the field
+├── InvalidInput                     400 naming the field                                 (field)
 ├── NotFound                         404
+├── LinkExpired                      403 a signed media link is invalid or expired
 ├── Conflict                         409
-├── PayloadTooLarge                  413
-├── InstanceUnavailable              503 no worker runs the instance (yet)
-├── ControlFailed                    502 the owning worker answered with an error
-├── ServiceDown                      503 a backing service is unreachable
-└── EngineError                      409 the engine refused the action
-    ├── NotConnected
-    └── AlreadyPaired
+├── PayloadTooLarge                  413                                                  (limit)
+├── Throttled                        429 the caller must slow down                        (retry_after_s)
+│   ├── RateLimited                  429 the instance's send rate limit
+│   └── QueueFull                    429 the instance's queue holds its cap               (cap)
+├── Unavailable                      503 the request could not be served now
+│   ├── InstanceUnavailable          503 no worker runs the instance (yet)
+│   ├── ServiceDown                  503 a backing service is unreachable                 (services)
+│   ├── BusError                     503 NATS did not answer
+│   │   └── NoResponder              503 nobody serves the subject (no worker runs the instance)
+│   └── CaptureFull                  503 an instance's capture buffer is full             (instance_id, limit)
+├── ControlFailed                    502 the owning worker did not answer
+├── RemoteError                      the status the worker sent    an error raised in the worker, carried back
+├── FetchError                       502 an outbound HTTP fetch failed (callers name their field)
+│   ├── PrivateAddress               502 the target is a private, loopback or link-local address  (host)
+│   ├── ResponseTooLarge             502 the body is larger than allowed                  (limit)
+│   ├── TooManyRedirects             502
+│   └── BadResponse                  502 a non-200 answer                                 (status_code)
+├── EngineError                      409 the engine refused the action                    (transient)
+│   ├── NotConnected
+│   └── AlreadyPaired
+└── OperationalError                 500 start-up and maintenance failures (never an HTTP answer)
+    ├── ProvisionError               a service could not be reused, started or installed
+    └── MigrationError               the migrations directory or a migration is invalid
+
+Every error is a dataclass: its fields say what happened; ``status`` and ``code`` are class constants that
+no instance overwrites (``http_status()`` is the one place an instance decides its status).
 """
 
 from __future__ import annotations
@@ -31,6 +51,9 @@ class ZapgateError(Exception):
     message: str = ""
     status: ClassVar[int] = 500
     code: ClassVar[str] = "INTERNAL_ERROR"
+
+    def http_status(self) -> int:
+        return self.status
 
     def body(self) -> dict[str, object]:
         return {"error": self.code, "message": self.message}
@@ -91,6 +114,12 @@ class NotFound(ZapgateError):
 
 
 @dataclass
+class LinkExpired(ZapgateError):
+    status: ClassVar[int] = 403
+    code: ClassVar[str] = "MEDIA_LINK_INVALID"
+
+
+@dataclass
 class Conflict(ZapgateError):
     status: ClassVar[int] = 409
     code: ClassVar[str] = "CONFLICT"
@@ -104,9 +133,58 @@ class PayloadTooLarge(ZapgateError):
 
 
 @dataclass
-class InstanceUnavailable(ZapgateError):
+class Throttled(ZapgateError):
+    retry_after_s: float | None = None
+    status: ClassVar[int] = 429
+    code: ClassVar[str] = "THROTTLED"
+
+
+@dataclass
+class RateLimited(Throttled):
+    code: ClassVar[str] = "RATE_LIMITED"
+
+
+@dataclass
+class QueueFull(Throttled):
+    cap: int = 0
+    code: ClassVar[str] = "QUEUE_FULL"
+
+
+@dataclass
+class Unavailable(ZapgateError):
     status: ClassVar[int] = 503
+    code: ClassVar[str] = "SERVICE_UNAVAILABLE"
+
+
+@dataclass
+class InstanceUnavailable(Unavailable):
     code: ClassVar[str] = "INSTANCE_NOT_RUNNING"
+
+
+@dataclass
+class ServiceDown(Unavailable):
+    services: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BusError(Unavailable):
+    code: ClassVar[str] = "BUS_UNAVAILABLE"
+
+
+@dataclass
+class NoResponder(BusError):
+    """Nobody serves the subject (e.g. no worker runs the instance)."""
+
+    subject: str = ""
+
+
+@dataclass
+class CaptureFull(Unavailable):
+    """The instance's capture buffer is full: the event was not accepted (the caller must back off)."""
+
+    instance_id: str = ""
+    limit: int = 0
+    code: ClassVar[str] = "CAPTURE_BUFFER_FULL"
 
 
 @dataclass
@@ -116,10 +194,48 @@ class ControlFailed(ZapgateError):
 
 
 @dataclass
-class ServiceDown(ZapgateError):
-    services: list[str] = field(default_factory=list)
-    status: ClassVar[int] = 503
-    code: ClassVar[str] = "SERVICE_UNAVAILABLE"
+class RemoteError(ZapgateError):
+    """An error raised in the worker, carried back with its status and body."""
+
+    remote_status: int = 500
+    remote_code: str = "INTERNAL_ERROR"
+    field: str = ""
+
+    def http_status(self) -> int:
+        return self.remote_status
+
+    def body(self) -> dict[str, object]:
+        out: dict[str, object] = {"error": self.remote_code, "message": self.message}
+        if self.field:
+            out["error"] = f"{self.field}: {self.message}"
+            out["field"] = self.field
+        return out
+
+
+@dataclass
+class FetchError(ZapgateError):
+    status: ClassVar[int] = 502
+    code: ClassVar[str] = "FETCH_FAILED"
+
+
+@dataclass
+class PrivateAddress(FetchError):
+    host: str = ""
+
+
+@dataclass
+class ResponseTooLarge(FetchError):
+    limit: int = 0
+
+
+@dataclass
+class TooManyRedirects(FetchError):
+    pass
+
+
+@dataclass
+class BadResponse(FetchError):
+    status_code: int = 0
 
 
 @dataclass
@@ -139,3 +255,18 @@ class NotConnected(EngineError):
 @dataclass
 class AlreadyPaired(EngineError):
     code: ClassVar[str] = "ALREADY_PAIRED"
+
+
+@dataclass
+class OperationalError(ZapgateError):
+    code: ClassVar[str] = "OPERATIONAL_ERROR"
+
+
+@dataclass
+class ProvisionError(OperationalError):
+    pass
+
+
+@dataclass
+class MigrationError(OperationalError):
+    pass

@@ -11,18 +11,9 @@ from typing import Any
 from gateway.core import content as c
 from gateway.core.errors import InvalidInput
 from gateway.core.events import Address, MessageReceived, PresenceState
+from gateway.core.phones import group_address, phone_address, validate_phone
 
-_PHONE = re.compile(r"^\d{8,15}$")
 _GROUP = re.compile(r"^\d{5,30}(-\d+)?(-group)?$")
-
-
-def phone_address(phone: str, lid: str | None = None) -> Address:
-    return Address(jid=f"{phone}@s.whatsapp.net", phone=phone, lid=lid)
-
-
-def group_address(group: str) -> Address:
-    gid = group.removesuffix("-group")
-    return Address(jid=f"{gid}@g.us")
 
 
 def _str(spec: dict[str, Any], key: str, default: str = "", required: bool = False) -> str:
@@ -153,12 +144,6 @@ BUILDERS: dict[str, Callable[[dict[str, Any], str], c.Content]] = {
 
 def new_message_id(rng: random.Random) -> str:
     return "3EB0" + "".join(rng.choice("0123456789ABCDEF") for _ in range(16))
-
-
-def validate_phone(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not _PHONE.match(value):
-        raise InvalidInput("must be digits with country code (8-15 digits)", field=field)
-    return value
 
 
 def build_inbound(spec: dict[str, Any], rng: random.Random, now_ms: int) -> MessageReceived:

@@ -26,6 +26,8 @@ from nats.js.api import (
 from nats.js.errors import BadRequestError
 from nats.js.errors import Error as JsError
 
+from gateway.core.errors import BusError, NoResponder
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes], Awaitable[bytes]]
@@ -37,14 +39,6 @@ async def _on_error(exc: Exception) -> None:
 
 async def _quiet(_exc: Exception) -> None:
     return None
-
-
-class BusError(Exception):
-    pass
-
-
-class NoResponder(BusError):
-    """Nobody subscribes to the subject (e.g. no worker runs the instance)."""
 
 
 class Bus:
@@ -71,7 +65,7 @@ class Bus:
         try:
             msg = await self.nc.request(subject, payload, timeout=timeout_s)
         except NoRespondersError as exc:
-            raise NoResponder(subject) from exc
+            raise NoResponder(f"nobody serves {subject}", subject=subject) from exc
         except NatsTimeout as exc:
             raise BusError(f"no answer on {subject} within {timeout_s}s") from exc
         data: bytes = msg.data

@@ -10,7 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from gateway.core.config import Settings
-from gateway.media.store import MediaStore
+from gateway.core.storage import MediaStore
 
 
 class S3MediaStore(MediaStore):

@@ -12,11 +12,11 @@ from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.errors import InvalidInput
 from gateway.core.events import Envelope, MessageReceived
+from gateway.core.storage import MediaStore, StoredMedia, extension
 from gateway.infra.db.media import MediaIndex
 from gateway.media import prepare
 from gateway.media.fetch import MediaFetcher
 from gateway.media.input import ACCEPT, MediaInput, sniff
-from gateway.media.store import MediaStore, StoredMedia, extension
 
 log = logging.getLogger(__name__)
 MAX_MEDIA_ATTEMPTS = 3

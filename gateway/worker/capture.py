@@ -13,23 +13,17 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from gateway.core.config import Settings
-from gateway.core.errors import ZapgateError
+from gateway.core.errors import CaptureFull
 from gateway.core.events import EngineEvent, Envelope, encode, event_id_for
 from gateway.core.names import Names
-from gateway.infra.bus import Bus, ensure_stream, publish_once
+from gateway.infra.bus import Bus, publish_once
+from gateway.infra.streams import ensure_events
 from gateway.ops.metrics import CAPTURE_BUFFERED, EVENTS_CAPTURED, EVENTS_PUBLISHED
 
 log = logging.getLogger(__name__)
-
-
-class CaptureFull(ZapgateError):
-    """The instance's buffer is full: the event was not accepted (the caller must back off)."""
-
-    status: ClassVar[int] = 503
-    code: ClassVar[str] = "CAPTURE_BUFFER_FULL"
 
 
 Prepare = Callable[[Envelope], Awaitable[Envelope | None]]
@@ -58,9 +52,7 @@ class Capture:
         return f"<Capture lanes={len(self.lanes)} buffered={sum(len(x.buffer) for x in self.lanes.values())}>"
 
     async def start(self) -> None:
-        await ensure_stream(self.bus, self.names.events_stream, [self.names.event_subjects], work_queue=False,
-                            max_age_s=self.settings.events_max_age_s, max_bytes=self.settings.events_max_bytes,
-                            duplicate_window_s=120)
+        await ensure_events(self.bus, self.names, self.settings)
 
     def depth(self, instance_id: str) -> int:
         lane = self.lanes.get(instance_id)
@@ -76,7 +68,8 @@ class Capture:
         if lane is None:
             lane = self.lanes[instance_id] = _Lane()
         if len(lane.buffer) >= self.limit:
-            raise CaptureFull(f"capture buffer full ({self.limit}) for {instance_id}")
+            raise CaptureFull(f"capture buffer full ({self.limit}) for {instance_id}", instance_id=instance_id,
+                              limit=self.limit)
         lane.seq += 1
         envelope = Envelope(instance_id=instance_id, seq=lane.seq,
                             event_id=event_id_for(instance_id, event, lane.seq, str(fence)),

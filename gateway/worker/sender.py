@@ -14,18 +14,20 @@ import contextlib
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from gateway.core import content as c
+from gateway.core.commands import UNKNOWN, Outgoing
+from gateway.core.config import Settings
 from gateway.core.errors import EngineError, NotConnected
-from gateway.core.events import Address, MessageReceived, MessageSent, PresenceState, loads
-from gateway.infra.bus import PullConsumer, Received, ensure_stream, pull_consumer
+from gateway.core.events import EngineEvent, MessageReceived, MessageSent, PresenceState, loads
+from gateway.core.names import Names
+from gateway.core.phones import address
+from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
 from gateway.infra.db.outbox import OutboxRow, OutboxStore
+from gateway.infra.streams import ensure_outbox
 from gateway.ops.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
-from gateway.worker.engines.base import UNKNOWN, Outgoing
-
-if TYPE_CHECKING:
-    from gateway.worker.session import Session
+from gateway.worker.engines.base import Engine
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -33,18 +35,37 @@ ORPHAN_WAIT_S = 5.0
 UNKNOWN_OUTCOME = "outcome unknown: the worker stopped while sending; not resent to avoid a duplicate"
 
 
-def address(jid: str) -> Address:
-    user, _, server = jid.partition("@")
-    return Address(jid=jid, phone=user if server == "s.whatsapp.net" else None,
-                   lid=jid if server == "lid" else None)
+class SenderHost(Protocol):
+    """What a Sender needs from the session that owns the instance (and nothing more)."""
+
+    connected: asyncio.Event  # set while the engine is connected
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def fence(self) -> int: ...  # the fencing token of the lease this host runs under
+
+    @property
+    def engine(self) -> Engine | None: ...
+
+    @property
+    def phone(self) -> str | None: ...
+
+    async def still_owner(self) -> bool: ...  # the lease is still ours (checked before each send)
+
+    def on_event(self, event: EngineEvent) -> None: ...  # capture an event (``MessageSent``) in order
 
 
 class Sender:
-    def __init__(self, session: Session, store: OutboxStore) -> None:
-        self.session = session
+    """``start()`` runs the loop in a task, ``burst()`` sends what is queued now and returns; ``stop()``."""
+
+    def __init__(self, host: SenderHost, *, store: OutboxStore, bus: Bus, settings: Settings, names: Names) -> None:
+        self.host = host
         self.store = store
-        self.settings = session.deps.settings
-        self.names = session.deps.names
+        self.bus = bus
+        self.settings = settings
+        self.names = names
         self.rng = random.Random()  # noqa: S311 - pacing jitter
         self.last_sent = 0.0
         self.sent = 0
@@ -57,33 +78,50 @@ class Sender:
         self._gauged_at = 0.0
 
     def __repr__(self) -> str:
-        return f"<Sender {self.session.id} sent={self.sent} failed={self.failed}>"
+        return f"<Sender {self.host.id} sent={self.sent} failed={self.failed}>"
+
+    async def open(self) -> None:
+        """Declare the outbox stream and bind this instance's durable consumer (no task started)."""
+        await ensure_outbox(self.bus, self.names)
+        self._consumer = await pull_consumer(
+            self.bus, self.names.outbox_stream, self.names.outbox_durable(self.host.id),
+            self.names.outbox_subject(self.host.id), ack_wait_s=self.settings.outbox_ack_wait_s, max_ack_pending=1)
 
     async def start(self) -> None:
-        bus = self.session.deps.bus
-        await ensure_outbox(bus, self.names)
-        self._consumer = await pull_consumer(
-            bus, self.names.outbox_stream, self.names.outbox_durable(self.session.id),
-            self.names.outbox_subject(self.session.id), ack_wait_s=self.settings.outbox_ack_wait_s, max_ack_pending=1)
-        self._task = asyncio.create_task(self._run(), name=f"sender-{self.session.id}")
+        await self.open()
+        self._task = asyncio.create_task(self._run(), name=f"sender-{self.host.id}")
 
     async def _run(self) -> None:
-        assert self._consumer is not None
         while not self.stopping:
-            await self.session.connected.wait()
-            for msg in await self._consumer.fetch(1, 1.0):
-                self._current = msg
-                try:
-                    await self._process(msg)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("sender failed; the message will be retried", extra={"instance_id": self.session.id})
-                    await asyncio.sleep(1)
-                    with contextlib.suppress(Exception):
-                        await msg.nak()
-                self._current = None
-                await self._gauge()
+            await self.host.connected.wait()
+            await self._fetch_and_handle(1.0)
+
+    async def burst(self, fetch_timeout_s: float = 0.2) -> int:
+        """Burst mode: send what is queued now, one at a time, then return how many were handled."""
+        if self._consumer is None:
+            await self.open()
+        handled = 0
+        while not self.stopping and (got := await self._fetch_and_handle(fetch_timeout_s)):
+            handled += got
+        return handled
+
+    async def _fetch_and_handle(self, timeout_s: float) -> int:
+        assert self._consumer is not None
+        msgs = await self._consumer.fetch(1, timeout_s)
+        for msg in msgs:
+            self._current = msg
+            try:
+                await self._process(msg)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sender failed; the message will be retried", extra={"instance_id": self.host.id})
+                await asyncio.sleep(1)
+                with contextlib.suppress(Exception):
+                    await msg.nak()
+            self._current = None
+            await self._gauge()
+        return len(msgs)
 
     async def _process(self, msg: Received) -> None:
         zaap_id = msg.data.decode()
@@ -96,10 +134,10 @@ class Sender:
             return
         while True:
             await self._pace(row, outgoing)
-            if not await self.session.deps.leases.holds(self.session.lease):
+            if not await self.host.still_owner():
                 self.stopping = True  # fenced out: the new owner sends it
                 return
-            if not await self.store.claim(zaap_id, self.session.lease.fence):
+            if not await self.store.claim(zaap_id, self.host.fence):
                 await msg.ack()  # deleted while waiting
                 return
             self._critical = asyncio.ensure_future(self._send(row, outgoing, msg))
@@ -108,14 +146,14 @@ class Sender:
             if done:
                 return
             await msg.in_progress()
-            await self.session.connected.wait()
+            await self.host.connected.wait()
 
     async def _gauge(self) -> None:
         now = time.monotonic()
         if now - self._gauged_at >= 1.0:
             self._gauged_at = now
             with contextlib.suppress(Exception):
-                QUEUE_DEPTH.labels(self.session.id).set(await self.store.count(self.session.id))
+                QUEUE_DEPTH.labels(self.host.id).set(await self.store.count(self.host.id))
 
     async def _row(self, zaap_id: str) -> OutboxRow | None:
         """The row; the api publishes before it commits, so a missing row is waited for a moment.
@@ -131,7 +169,7 @@ class Sender:
 
     async def _recover(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
         """A row left SENDING by a worker that died mid-send. True: send it now (it never left)."""
-        engine = self.session.engine
+        engine = self.host.engine
         found = await engine.sent_id(row.zaap_id) if engine is not None else UNKNOWN
         if found is UNKNOWN:
             await self._finish_failed(row, msg, UNKNOWN_OUTCOME)
@@ -153,17 +191,17 @@ class Sender:
             wait = self.rng.uniform(low, high) - (time.monotonic() - self.last_sent)  # gap between sends
         if wait > 0:
             await asyncio.sleep(wait)
-        if row.delay_typing and self.session.engine is not None:
+        if row.delay_typing and self.host.engine is not None:
             state = PresenceState.RECORDING if isinstance(outgoing.content, c.Audio) else PresenceState.COMPOSING
             with contextlib.suppress(EngineError):
-                await self.session.engine.send_chat_presence(outgoing.to, state)
+                await self.host.engine.send_chat_presence(outgoing.to, state)
             await asyncio.sleep(row.delay_typing)
             with contextlib.suppress(EngineError):
-                await self.session.engine.send_chat_presence(outgoing.to, PresenceState.PAUSED)
+                await self.host.engine.send_chat_presence(outgoing.to, PresenceState.PAUSED)
 
     async def _resolved(self, out: Outgoing) -> Outgoing:
         """Ids given as zaapIds (the API's messageId) become the WhatsApp ids they were sent as."""
-        iid = self.session.id
+        iid = self.host.id
         quoted = await self.store.resolve(iid, out.quoted_id) if out.quoted_id else None
         edit = await self.store.resolve(iid, out.edit_id) if out.edit_id else None
         body = out.content
@@ -183,7 +221,7 @@ class Sender:
 
     async def _send(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
         """Send and record (runs shielded: shutdown never cuts it in half). True when finished."""
-        engine = self.session.engine
+        engine = self.host.engine
         try:
             if engine is None:
                 raise NotConnected("engine not running")
@@ -194,7 +232,7 @@ class Sender:
         except EngineError as exc:
             attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
             if attempts >= MAX_ATTEMPTS or not exc.transient:
-                await self.store.claim(row.zaap_id, self.session.lease.fence)
+                await self.store.claim(row.zaap_id, self.host.fence)
                 await self._finish_failed(row, msg, exc.message)
                 return True
             await asyncio.sleep(min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1)))
@@ -219,11 +257,11 @@ class Sender:
         chat = address(out.to)
         sent_as = None
         if not error:
-            me = address(f"{self.session.phone}@s.whatsapp.net") if self.session.phone else chat
+            me = address(f"{self.host.phone}@s.whatsapp.net") if self.host.phone else chat
             sent_as = MessageReceived(message_id=message_id, chat=chat, sender=me, from_me=True,
                                       is_group=out.to.endswith("@g.us"), timestamp_ms=int(time.time() * 1000),
                                       content=out.content, quoted_id=out.quoted_id)
-        self.session.on_event(MessageSent(zaap_id=row.zaap_id, message_id=message_id, chat=chat, error=error,
+        self.host.on_event(MessageSent(zaap_id=row.zaap_id, message_id=message_id, chat=chat, error=error,
                                           message=sent_as))
 
     async def stop(self) -> None:
@@ -241,8 +279,3 @@ class Sender:
                 await self._current.nak()
         if self._consumer is not None:
             await self._consumer.close()
-
-
-async def ensure_outbox(bus: Any, names: Any) -> None:
-    await ensure_stream(bus, names.outbox_stream, [names.outbox_subjects], work_queue=True, max_age_s=30 * 86400,
-                        max_bytes=-1, duplicate_window_s=120)

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from gateway.core.commands import Action, decode_request, error_reply, ok_reply
+from gateway.core.commands import Action, Outgoing, decode_request, error_reply, ok_reply
 from gateway.core.config import Settings
 from gateway.core.content import media_of
 from gateway.core.errors import InvalidInput, NotConnected, ZapgateError
@@ -29,16 +29,17 @@ from gateway.core.events import (
 )
 from gateway.core.models import EngineKind, Instance
 from gateway.core.names import Names
+from gateway.core.status import InstanceStatus
 from gateway.infra.bus import Bus
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.outbox import OutboxStore
 from gateway.infra.kv.leases import Lease, LeaseManager
-from gateway.infra.kv.state import InstanceStatus, StateStore
+from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
 from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.capture import Capture
-from gateway.worker.engines.base import Engine, EngineContext, Outgoing
+from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.factory import build_engine
 from gateway.worker.sender import Sender
 
@@ -87,6 +88,13 @@ class Session:
     def id(self) -> str:
         return self.instance.id
 
+    @property
+    def fence(self) -> int:
+        return self.lease.fence
+
+    async def still_owner(self) -> bool:
+        return await self.deps.leases.holds(self.lease)
+
     # lifecycle ----------------------------------------------------------------------------------
     async def start(self) -> None:
         await self._put_state(InstanceStatus.STARTING, error="")
@@ -96,7 +104,8 @@ class Session:
         await self.deps.leases.audit(self.lease, "start")
         await self.engine.connect()
         if self.deps.outbox is not None:
-            self.sender = Sender(self, self.deps.outbox)
+            self.sender = Sender(self, store=self.deps.outbox, bus=self.deps.bus, settings=self.deps.settings,
+                                 names=self.deps.names)
             await self.sender.start()
 
     def _build_engine(self) -> Engine:

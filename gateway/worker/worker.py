@@ -11,10 +11,7 @@ import socket
 import time
 from typing import Any
 
-import orjson
-
 from gateway.core.config import Settings
-from gateway.core.events import dumps
 from gateway.core.names import Names
 from gateway.core.placement import plan
 from gateway.infra.bus import Bus
@@ -23,13 +20,13 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox import OutboxStore
 from gateway.infra.kv.leases import Lease, LeaseManager
+from gateway.infra.kv.ledger import SandboxLedger
 from gateway.infra.kv.state import StateStore, connect_redis
+from gateway.media.factory import build_store
 from gateway.media.service import MediaService
-from gateway.media.store import build_store
 from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
 from gateway.ops.runtime import TaskGroupOwner, stop_event_on_signals
 from gateway.worker.capture import Capture
-from gateway.worker.engines.base import Outgoing
 from gateway.worker.engines.neonize.runtime import device_store_database
 from gateway.worker.session import Session, SessionDeps
 
@@ -54,10 +51,11 @@ class Worker:
         self.redis = redis
         self.sessions: dict[str, Session] = {}
         self.capture = Capture(bus, settings)
+        self.ledger = SandboxLedger(redis, self.names, worker_id)
         self.media = MediaService(settings, build_store(settings), MediaIndex(db))
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
-                                media=self.media, record_send=self._record_send, lookup_send=self._lookup_send)
+                                media=self.media, record_send=self.ledger.record, lookup_send=self.ledger.lookup)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -194,20 +192,6 @@ class Worker:
         log.warning("lease lost: stopping engine", extra={"instance_id": instance_id})
         await session.stop(still_owner=False)
         await self.capture.forget(instance_id)
-
-    async def _record_send(self, instance_id: str, message_id: str, out: Outgoing) -> None:
-        """The sandbox phone's record of what it received (list in order + zaapId index), atomically."""
-        entry = orjson.dumps({"id": message_id, "type": type(out.content).__name__, "t": time.time(),
-                              "worker": self.worker_id, "outgoing": orjson.loads(dumps(out))})
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(self.names.sandbox_sent_key(instance_id), entry)
-            if out.zaap_id:
-                pipe.hset(self.names.sandbox_sent_index(instance_id), out.zaap_id, message_id)
-            await pipe.execute()
-
-    async def _lookup_send(self, instance_id: str, zaap_id: str) -> str | None:
-        found = await self.redis.hget(self.names.sandbox_sent_index(instance_id), zaap_id)
-        return str(found) if found else None
 
     # shutdown ---------------------------------------------------------------------------------------------
     async def close(self) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from gateway.core.commands import Action, ControlClient
+from gateway.api.control import ControlClient
+from gateway.core.commands import Action
 from gateway.core.config import Settings
 from gateway.core.ids import hash_token, instance_token, new_instance_id
 from gateway.core.models import CallbackKind, EngineKind

@@ -22,8 +22,8 @@ from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.infra.db.database import Database
 from gateway.infra.db.media import MediaIndex
+from gateway.media.local import LocalMediaStore, check_signature, sign
 from gateway.media.service import MediaService
-from gateway.media.store import LocalMediaStore, check_signature, sign
 from gateway.worker.engines.sandbox.files import sandbox_file
 from tests.e2e.helpers import free_port
 from tests.integration.test_pipeline import Stack, fast, open_stack

@@ -126,8 +126,8 @@ def test_receipts_presence_and_lifecycle() -> None:
 def test_outgoing_messages_built_for_neonize() -> None:
     import pytest
 
+    from gateway.core.commands import Outgoing
     from gateway.core.errors import EngineError
-    from gateway.worker.engines.base import Outgoing
     from gateway.worker.engines.neonize.engine import build_message
 
     to = f"{ALICE}@s.whatsapp.net"
@@ -148,7 +148,7 @@ def test_outgoing_messages_built_for_neonize() -> None:
 def test_media_messages_built_from_an_upload() -> None:
     from neonize.proto import Neonize_pb2 as N
 
-    from gateway.worker.engines.base import Outgoing
+    from gateway.core.commands import Outgoing
     from gateway.worker.engines.neonize.engine import build_message
 
     upload = N.UploadResponse(url="https://mmg/x", DirectPath="/v/t62/x", Handle="", MediaKey=b"k" * 32,

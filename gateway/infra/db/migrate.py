@@ -12,6 +12,7 @@ from pathlib import Path
 import asyncpg
 
 from gateway.core.config import Settings
+from gateway.core.errors import MigrationError
 
 log = logging.getLogger(__name__)
 _FILE_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -27,10 +28,6 @@ class Migration:
     @property
     def checksum(self) -> str:
         return hashlib.sha256(self.sql.encode()).hexdigest()
-
-
-class MigrationError(Exception):
-    pass
 
 
 def migrations_dir() -> Path:

@@ -7,16 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.core.errors import ZapgateError
+from gateway.core.errors import QueueFull
 from gateway.infra.db.database import Database
 
 _COLS = ("zaap_id, instance_id, seq, kind, phone, payload, media, delay_message, delay_typing, status, "
          "message_id, attempts, error, fence, created_at, sent_at")
-
-
-class QueueFull(ZapgateError):
-    status = 429
-    code = "QUEUE_FULL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +61,7 @@ class OutboxStore:
                 instance_id)
             if queued >= cap:
                 raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
-                                "or delete queued messages")
+                                "or delete queued messages", cap=cap)
             await conn.execute(
                 "INSERT INTO outbox (zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

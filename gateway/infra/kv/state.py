@@ -1,28 +1,15 @@
-"""Redis access for live instance state, worker heartbeats and probes (redis-py lives here and in leases)."""
+"""Live instance state in Redis, the client factory and the probe (redis-py lives only in this package)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from enum import StrEnum
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from gateway.core.names import Names
-
-
-class InstanceStatus(StrEnum):
-    STARTING = "STARTING"
-    QR_PENDING = "QR_PENDING"
-    CONNECTING = "CONNECTING"
-    CONNECTED = "CONNECTED"
-    DISCONNECTED = "DISCONNECTED"
-    LOGGED_OUT = "LOGGED_OUT"
-    BANNED = "BANNED"
-    ERROR = "ERROR"
-    STOPPED = "STOPPED"
 
 
 def connect_redis(url: str) -> aioredis.Redis:
@@ -70,38 +57,3 @@ class StateStore:
 
     async def close(self) -> None:
         await self.redis.aclose()
-
-
-_BUCKET = """
-local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens, at = tonumber(state[1]) or burst, tonumber(state[2]) or now
-tokens = math.min(burst, tokens + (now - at) * rate)
-local allowed = 0
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  wait = (1 - tokens) / rate
-end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
-return {allowed, tostring(wait)}
-"""
-
-
-class RateLimiter:
-    """Token bucket per key in Redis (atomic in one Lua script)."""
-
-    def __init__(self, client: aioredis.Redis, names: Names, rate_per_s: float, burst: int) -> None:
-        self.rate = rate_per_s
-        self.burst = burst
-        self.names = names
-        self._script = client.register_script(_BUCKET)
-
-    async def take(self, key: str) -> float:
-        """0 when allowed, else the seconds to wait before retrying."""
-        allowed, wait = await self._script(keys=[self.names.rate_key(key)],
-                                           args=[self.rate, self.burst, time.time()])
-        return 0.0 if int(allowed) else float(wait)

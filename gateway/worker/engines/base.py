@@ -6,34 +6,14 @@ import abc
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from gateway.core.commands import UNKNOWN, Outgoing, Unknown
 from gateway.core.config import Settings
-from gateway.core.content import Content
 from gateway.core.errors import EngineError
 from gateway.core.events import EngineEvent, MessageReceived, PresenceState
 
 EmitFn = Callable[[EngineEvent], None]
-SendRecorder = Callable[[str, "Outgoing"], Awaitable[None]]
+SendRecorder = Callable[[str, Outgoing], Awaitable[None]]
 SendLookup = Callable[[str], Awaitable[str | None]]
-
-
-class _Unknown:
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = _Unknown()  # "the engine cannot tell whether that message left"
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """A message to send: destination JID, content and send options."""
-
-    to: str
-    content: Content
-    quoted_id: str | None = None
-    mentions: tuple[str, ...] = ()
-    edit_id: str | None = None
-    zaap_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +60,7 @@ class Engine(abc.ABC):
         """Download and decrypt a received message's media."""
         raise EngineError("this engine cannot download media", transient=False)
 
-    async def sent_id(self, zaap_id: str) -> str | _Unknown | None:
+    async def sent_id(self, zaap_id: str) -> str | Unknown | None:
         """Whether a queued message left: its WhatsApp id, None (it did not), or UNKNOWN."""
         return UNKNOWN
 

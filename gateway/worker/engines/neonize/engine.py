@@ -21,9 +21,10 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.core import content as c
+from gateway.core.commands import Outgoing
 from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
 from gateway.core.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
-from gateway.worker.engines.base import Engine, EngineContext, Outgoing
+from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.neonize import translate
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
 

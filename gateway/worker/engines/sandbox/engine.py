@@ -17,6 +17,7 @@ import secrets
 import time
 from typing import Any
 
+from gateway.core.commands import Outgoing
 from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
 from gateway.core.events import (
     Address,
@@ -31,9 +32,10 @@ from gateway.core.events import (
     ReceiptReceived,
     ReceiptStatus,
 )
-from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_presence, validate_phone
+from gateway.core.phones import validate_phone
+from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_presence
 from gateway.ops.runtime import TaskGroupOwner
-from gateway.worker.engines.base import Engine, EngineContext, Outgoing
+from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.sandbox.files import sandbox_file
 
 
