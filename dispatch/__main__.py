@@ -1,19 +1,6 @@
-"""``python -m dispatch``: run the dispatch role."""
+"""``python -m dispatch``: run the dispatch role (see ``dispatch.main``)."""
 
-import asyncio
-
-from dispatch.main import run_dispatch
-from gateway.core.config import load_settings
-from gateway.ops.logs import configure_logging
-from gateway.ops.sentry import init_sentry
-
-
-def main() -> None:
-    settings = load_settings()
-    configure_logging(settings.log_level, "dispatch")
-    init_sentry(settings, "dispatch")
-    asyncio.run(run_dispatch(settings))
-
+from dispatch.main import main
 
 if __name__ == "__main__":
     main()

@@ -1,38 +1,50 @@
-"""The dispatch role's lifecycle: build in dependency order, run until SIGTERM, tear down in reverse."""
+"""The dispatch role's one entry point (``python -m dispatch``, ``zapgate dispatch``) and its lifecycle.
+
+Settings → logging → Sentry → Postgres → Redis → NATS → the dispatcher, built in that order inside an
+``AsyncExitStack`` and torn down in reverse when SIGINT or SIGTERM arrives.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
 import socket
 
 from dispatch.consumer import Dispatcher
-from gateway.core.config import Settings
+from gateway.core.config import Settings, load_settings
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.kv.state import connect_redis
+from gateway.ops.logs import configure_logging
+from gateway.ops.metrics import metrics_server
 from gateway.ops.runtime import stop_event_on_signals
+from gateway.ops.sentry import init_sentry
 
 log = logging.getLogger(__name__)
 
 
-async def run_dispatch(settings: Settings) -> None:
-    stop = stop_event_on_signals()
-    if settings.dispatch_metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(settings.dispatch_metrics_port, addr=settings.http_host)
+async def run(settings: Settings) -> None:
     did = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(2)}"
-    db = await Database.connect(settings)
-    redis = connect_redis(settings.redis_url)
-    bus = await Bus.connect(settings.nats_url, name=f"zapgate-dispatch-{did}")
-    dispatcher = Dispatcher(settings, did, db=db, bus=bus, redis=redis)
-    log.info("dispatch %s started", did)
-    try:
-        await dispatcher.run(stop)
-    finally:
-        await bus.close()
-        await redis.aclose()
-        await db.close()
-        log.info("dispatch %s stopped", did)
+    async with contextlib.AsyncExitStack() as stack:
+        stop = stop_event_on_signals()
+        stack.enter_context(metrics_server(settings.dispatch_metrics_port, settings.http_host))
+        db = await Database.connect(settings)
+        stack.push_async_callback(db.close)
+        redis = connect_redis(settings.redis_url)
+        stack.push_async_callback(redis.aclose)
+        bus = await Bus.connect(settings.nats_url, name=f"zapgate-dispatch-{did}")
+        stack.push_async_callback(bus.close)
+        dispatcher = Dispatcher(settings, did, db=db, bus=bus, redis=redis)
+        log.info("dispatch %s started", did)
+        await dispatcher.run(stop)  # stops its pumps and lanes before the stack unwinds
+    log.info("dispatch %s stopped", did)
+
+
+def main() -> None:
+    settings = load_settings()
+    configure_logging(settings.log_level, "dispatch")
+    init_sentry(settings, "dispatch")
+    asyncio.run(run(settings))

@@ -1,4 +1,6 @@
-"""Our events → Z-API webhook payloads. Pure: no I/O, no clock, no globals (reference/zapi.md §4)."""
+"""Our events → Z-API webhook payloads. Pure: no I/O, no clock, no globals.
+
+Payload shapes: Z-API's public docs (https://developer.z-api.io, "Webhooks")."""
 
 from __future__ import annotations
 

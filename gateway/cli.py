@@ -7,11 +7,11 @@ import asyncio
 import contextlib
 import logging
 import os
-import shlex
 import sys
 
 from gateway.core.config import EXIT_CONFIG_ERROR, Settings, load_settings
 from gateway.core.errors import ProvisionError
+from gateway.ops.banner import first_run
 from gateway.ops.logs import configure_logging
 
 EXIT_PROVISION_ERROR = 69  # EX_UNAVAILABLE
@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "dispatch":  # dispatch has one entry point, dispatch.main: hand this process to it
+        os.execv(sys.executable, [sys.executable, "-m", "dispatch"])  # noqa: S606
     settings = load_settings()
     role = args.command if args.command in ("api", "worker", "dispatch") else "cli"
     configure_logging(settings.log_level, role)
@@ -63,8 +65,6 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
         from gateway.worker.worker import run_worker
 
         asyncio.run(run_worker(settings, args.worker_id))
-    elif args.command == "dispatch":
-        os.execv(sys.executable, [sys.executable, "-m", "dispatch"])  # noqa: S606 - replace this process
 
 
 def _services(action: str, settings: Settings) -> None:
@@ -81,7 +81,7 @@ def _services(action: str, settings: Settings) -> None:
 
 
 def _bootstrap(settings: Settings, show: bool) -> tuple[str, str]:
-    from gateway.ops.bootstrap import bootstrap_partner, resolve_tokens
+    from gateway.ops.bootstrap import bootstrap_partner, dev_tokens_path, resolve_tokens
 
     try:
         tokens = resolve_tokens(settings)
@@ -90,7 +90,7 @@ def _bootstrap(settings: Settings, show: bool) -> tuple[str, str]:
         raise SystemExit(EXIT_CONFIG_ERROR) from None
     asyncio.run(bootstrap_partner(settings, tokens))
     if show:
-        origin = "generated (dev only, kept in .zapgate/dev-tokens.json)" if tokens.generated else "from env"
+        origin = f"generated (dev only, kept in {dev_tokens_path(settings)})" if tokens.generated else "from env"
         print(f"zapgate: partner token ({origin}): {tokens.partner_token}")
         print(f"zapgate: client token: {tokens.client_token}")
     return tokens.partner_token, tokens.client_token
@@ -119,16 +119,7 @@ def _up(settings: Settings, workers: int) -> None:
         raise SystemExit(EXIT_PROVISION_ERROR) from None
     asyncio.run(migrate(settings))
     partner_token, client_token = _bootstrap(settings, show=True)
-    base = settings.base_url
-    body = '{"name": "first", "engine": "sandbox"}'
-    print("\nzapgate is starting:")
-    print(f"  base URL      {base}")
-    print(f"  partner token {partner_token}")
-    print(f"  client token  {client_token}")
-    print("\nCreate a first (sandbox) instance:")
-    print(f"  curl -s -X POST {base}/instances/integrator/on-demand \\\n"
-          f"    -H 'Authorization: Bearer {partner_token}' -H 'Content-Type: application/json' \\\n"
-          f"    -d {shlex.quote(body)}\n", flush=True)
+    print(first_run(settings.base_url, partner_token, client_token), flush=True)
 
     async def supervise() -> None:
         from gateway.ops.runtime import stop_event_on_signals

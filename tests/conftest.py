@@ -1,77 +1,26 @@
-"""Shared fixtures: every test gets its own Postgres schema, Redis key prefix and NATS prefix."""
+"""Shared fixtures: every test gets its own Postgres schema, Redis key prefix and NATS prefix.
+
+Helpers live in ``tests/support/``; this file only declares fixtures."""
 
 from __future__ import annotations
 
 import gc
 import os
-import secrets
 import warnings
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
-import httpx
 import pytest
 
-from gateway.api.app import create_app
 from gateway.core.config import Settings
-from gateway.infra.db.database import drop_schema
 from gateway.infra.db.migrate import migrate
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
+from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN, Api, cleanup, make_settings, open_api
 
 with warnings.catch_warnings():
-    # neonize's import runs os.popen("uname -a") and leaks the pipe (reference/neonize.md §6).
+    # neonize's import runs os.popen("uname -a") and never closes the pipe.
     warnings.simplefilter("ignore", ResourceWarning)
     import neonize.client  # noqa: F401
     gc.collect()
-
-PARTNER_TOKEN = "P" + "A1" * 16
-CLIENT_TOKEN = "F" + "b2" * 16 + "S"
-
-
-def make_settings(**overrides: Any) -> Settings:
-    tag = secrets.token_hex(4)
-    base: dict[str, Any] = {
-        "env": "test",
-        "secret_key": "test-secret-key-" + "x" * 32,
-        "db_schema": f"t_{tag}",
-        "redis_prefix": f"t{tag}",
-        "nats_prefix": f"t{tag}",
-        "partner_token": PARTNER_TOKEN,
-        "client_token": CLIENT_TOKEN,
-        "allow_insecure_webhooks": True,
-        "send_gap_s": "0",
-        "data_dir": f"/tmp/zapgate-test-{tag}",
-    }
-    base.update(overrides)
-    return Settings(**base)
-
-
-async def cleanup(settings: Settings) -> None:
-    from gateway.infra.bus import Bus
-    from gateway.infra.kv.state import connect_redis
-
-    await drop_schema(settings)
-    redis = connect_redis(settings.redis_url)
-    try:
-        keys = [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}:*", count=1000)]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
-    try:
-        bus = await Bus.connect(settings.nats_url)
-    except Exception:
-        return
-    try:
-        for name in (f"{settings.nats_prefix.upper()}_EVENTS", f"{settings.nats_prefix.upper()}_OUTBOX"):
-            try:
-                await bus.js.delete_stream(name)
-            except Exception:  # noqa: S112 - the stream may not exist
-                continue
-    finally:
-        await bus.close()
-
 
 @pytest.fixture
 async def settings() -> AsyncIterator[Settings]:
@@ -82,39 +31,6 @@ async def settings() -> AsyncIterator[Settings]:
         yield s
     finally:
         await cleanup(s)
-
-
-@dataclass
-class Api:
-    client: httpx.AsyncClient
-    settings: Settings
-
-    async def create_instance(self, **body: Any) -> dict[str, Any]:
-        body.setdefault("name", "test")
-        body.setdefault("engine", "sandbox")
-        r = await self.client.post("/instances/integrator/on-demand", json=body, headers=self.partner)
-        assert r.status_code == 200, r.text
-        data: dict[str, Any] = r.json()
-        return data
-
-    @property
-    def partner(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {PARTNER_TOKEN}"}
-
-    @property
-    def client_headers(self) -> dict[str, str]:
-        return {"Client-Token": CLIENT_TOKEN}
-
-    def path(self, inst: dict[str, Any], action: str) -> str:
-        return f"/instances/{inst['id']}/token/{inst['token']}/{action}"
-
-
-async def open_api(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://zapgate.test") as client:
-            yield Api(client, settings)
 
 
 @pytest.fixture

@@ -44,41 +44,54 @@ async def _connect_bus_forever(zg: AppState, url: str) -> None:
             delay = min(delay * 2, 10)
 
 
+async def _bootstrap_partner(zg: AppState, settings: Settings) -> None:
+    if not (settings.partner_token and settings.client_token):
+        return
+    try:
+        await zg.instances.upsert_partner(DEFAULT_PARTNER, hash_token(settings.partner_token.get_secret_value()),
+                                          hash_token(settings.client_token.get_secret_value()))
+    except Exception as exc:  # the api still starts; /ready reports Postgres
+        log.warning("partner bootstrap skipped: %s", type(exc).__name__)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _close_bus(zg: AppState) -> None:
+    if zg.bus is not None:
+        await zg.bus.close()
+
+
 def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        names = Names.from_settings(settings)
-        db = await Database.connect(settings)
-        redis = connect_redis(settings.redis_url)
-        limiter = (RateLimiter(redis, names, settings.send_rate_per_s, settings.send_burst)
-                   if settings.send_rate_per_s > 0 else None)
-        zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db),
-                      state=StateStore(redis, names), bus=None,
-                      media=MediaService(settings, build_store(settings), MediaIndex(db)), rate_limiter=limiter)
-        app.state.zg = zg
-        if settings.partner_token and settings.client_token:
+        """Build in dependency order (Postgres, Redis, media, NATS), tear down in reverse."""
+        async with contextlib.AsyncExitStack() as stack:
+            names = Names.from_settings(settings)
+            db = await Database.connect(settings)
+            stack.push_async_callback(db.close)
+            redis = connect_redis(settings.redis_url)
+            state = StateStore(redis, names)
+            stack.push_async_callback(state.close)
+            limiter = (RateLimiter(redis, names, settings.send_rate_per_s, settings.send_burst)
+                       if settings.send_rate_per_s > 0 else None)
+            media = MediaService(settings, build_store(settings), MediaIndex(db))
+            stack.push_async_callback(media.close)
+            zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db), state=state,
+                          bus=None, media=media, rate_limiter=limiter)
+            app.state.zg = zg
+            await _bootstrap_partner(zg, settings)
+            stack.push_async_callback(_close_bus, zg)
+            connector = asyncio.create_task(_connect_bus_forever(zg, settings.nats_url))
+            stack.push_async_callback(_cancel, connector)
             try:
-                await zg.instances.upsert_partner(
-                    DEFAULT_PARTNER, hash_token(settings.partner_token.get_secret_value()),
-                    hash_token(settings.client_token.get_secret_value()))
-            except Exception as exc:  # the api still starts; /ready reports Postgres
-                log.warning("partner bootstrap skipped: %s", type(exc).__name__)
-        connector = asyncio.create_task(_connect_bus_forever(zg, settings.nats_url))
-        try:
-            await asyncio.wait_for(asyncio.shield(connector), timeout=3)
-        except TimeoutError:
-            log.warning("starting without NATS; /ready reports it until it connects")
-        try:
+                await asyncio.wait_for(asyncio.shield(connector), timeout=3)
+            except TimeoutError:
+                log.warning("starting without NATS; /ready reports it until it connects")
             yield
-        finally:
-            connector.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await connector
-            if zg.bus is not None:
-                await zg.bus.close()
-            await zg.media.close()
-            await zg.state.close()
-            await db.close()
 
     app = FastAPI(title="zapgate", version="0.1.0", lifespan=lifespan, docs_url="/docs",
                   redoc_url=None, openapi_url="/openapi.json")

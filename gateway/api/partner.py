@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -43,8 +43,18 @@ class CreateInstance(BaseModel):
         return v.strip()
 
 
+DUE_PERIOD = timedelta(days=30)
+
+
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def due_ms(created: datetime, now: datetime) -> int:
+    """Z-API's ``due``: zapgate instances never expire, so it is the end of the current 30-day period
+    since creation (always in the future, at most 30 days away; it moves on by itself)."""
+    periods = max(0, (now - created) // DUE_PERIOD) + 1
+    return _ms(created + periods * DUE_PERIOD)
 
 
 def instance_view(zg: AppState, inst: Instance, live: dict[str, str]) -> dict[str, Any]:
@@ -55,7 +65,7 @@ def instance_view(zg: AppState, inst: Instance, live: dict[str, str]) -> dict[st
         "name": inst.name,
         "engine": inst.engine.value,
         "created": inst.created_at.isoformat(),
-        "due": _ms(inst.due_at),
+        "due": due_ms(inst.created_at, datetime.now(UTC)),
         "paymentStatus": "PAID",
         "middleware": "web",
         "phoneConnected": status == InstanceStatus.CONNECTED,
@@ -87,7 +97,7 @@ async def create_instance(body: CreateInstance, partner: PartnerDep, zg: State) 
                                      engine=body.engine, token_hash=hash_token(token),
                                      callbacks=callbacks, notify_sent_by_me=notify)
     await zg.need_bus().publish(zg.names.placement_subject, inst.id.encode())
-    return {"id": inst.id, "token": token, "due": _ms(inst.due_at)}
+    return {"id": inst.id, "token": token, "due": due_ms(inst.created_at, datetime.now(UTC))}
 
 
 @router.get("")

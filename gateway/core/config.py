@@ -45,86 +45,219 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ZAPGATE_", env_file=None, extra="ignore")
 
-    env: Environment = Environment.DEV
-    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    env: Annotated[Environment, Field(
+        description="Deployment environment: dev | test | production (production refuses unsafe values)",
+    )] = Environment.DEV
+    secret_key: Annotated[SecretStr, Field(
+        description="Derives instance tokens and webhook secrets, signs media links (32+ characters in production)",
+    )] = SecretStr(DEV_SECRET_KEY)
 
-    database_url: str = "postgresql://zapgate:zapgate@127.0.0.1:5432/zapgate"
-    db_schema: str = "public"
-    db_pool_max: Annotated[int, Field(ge=1, le=200)] = 10
-    redis_url: str = "redis://127.0.0.1:6379/0"
-    redis_prefix: str = "zapgate"
-    nats_url: str = "nats://127.0.0.1:4222"
-    nats_prefix: str = "zg"
+    database_url: Annotated[str, Field(description="PostgreSQL connection URL (postgresql:// or postgres://)")] = (
+        "postgresql://zapgate:zapgate@127.0.0.1:5432/zapgate"
+    )
+    db_schema: Annotated[str, Field(
+        description="Postgres schema holding zapgate's tables; separates several stacks or tests on one server",
+    )] = "public"
+    db_pool_max: Annotated[int, Field(
+        ge=1, le=200, description="Maximum connections in each process's Postgres pool",
+    )] = 10
+    redis_url: Annotated[str, Field(description="Redis connection URL (redis:// or rediss://)")] = (
+        "redis://127.0.0.1:6379/0"
+    )
+    redis_prefix: Annotated[str, Field(
+        description="Prefix of every Redis key; separates several stacks or tests on one server",
+    )] = "zapgate"
+    nats_url: Annotated[str, Field(description="NATS (JetStream) connection URL (nats:// or tls://)")] = (
+        "nats://127.0.0.1:4222"
+    )
+    nats_prefix: Annotated[str, Field(
+        description="Prefix of NATS subjects, stream and consumer names; separates several stacks or tests",
+    )] = "zg"
 
-    partner_token: SecretStr | None = None
-    client_token: SecretStr | None = None
+    partner_token: Annotated[SecretStr | None, Field(
+        description="Bearer token of the partner API (required in production; generated in dev/test when unset)",
+    )] = None
+    client_token: Annotated[SecretStr | None, Field(
+        description="Client-Token header of instance routes (required in production; generated in dev/test when unset)",
+    )] = None
 
-    http_host: str = "127.0.0.1"
-    http_port: Annotated[int, Field(ge=1, le=65535)] = 8080
-    public_url: str | None = None
-    max_body_bytes: Annotated[int, Field(ge=1024)] = 24 * 1024 * 1024
+    http_host: Annotated[str, Field(description="Address the api and the metrics servers listen on")] = "127.0.0.1"
+    http_port: Annotated[int, Field(ge=1, le=65535, description="TCP port the api listens on")] = 8080
+    public_url: Annotated[str | None, Field(
+        description="External base URL of the api, used in local media links (else built from host and port)",
+    )] = None
+    max_body_bytes: Annotated[int, Field(
+        ge=1024, description="Largest accepted request body, in bytes (larger ones get 413)",
+    )] = 24 * 1024 * 1024
 
-    allow_insecure_webhooks: bool = False
-    send_gap_s: str = "1-3"
-    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    allow_insecure_webhooks: Annotated[bool, Field(
+        description="1 allows http:// and private/loopback webhook targets (dev and tests only)",
+    )] = False
+    send_gap_s: Annotated[str, Field(
+        description="Default gap between queued sends, in seconds: '2', '1-3' random 1 to 3 s, '0' none",
+    )] = "1-3"
+    workers: Annotated[int, Field(ge=1, le=64, description="Worker processes started by `zapgate up`")] = 1
 
-    lease_ttl_s: Annotated[float, Field(gt=0.5, le=300)] = 10.0
-    heartbeat_ttl_s: Annotated[float, Field(gt=0.5, le=300)] = 6.0
-    placement_interval_s: Annotated[float, Field(gt=0.05, le=60)] = 1.0
-    control_timeout_s: Annotated[float, Field(gt=0.1, le=120)] = 10.0
+    lease_ttl_s: Annotated[float, Field(
+        gt=0.5, le=300,
+        description="TTL of instance and partition leases, in seconds; a crashed process's share moves after it",
+    )] = 10.0
+    heartbeat_ttl_s: Annotated[float, Field(
+        gt=0.5, le=300, description="How long a worker or dispatcher heartbeat counts it as alive, in seconds",
+    )] = 6.0
+    placement_interval_s: Annotated[float, Field(
+        gt=0.05, le=60, description="Interval between placement rounds that take or release leases, in seconds",
+    )] = 1.0
+    control_timeout_s: Annotated[float, Field(
+        gt=0.1, le=120, description="How long the api waits for the owning worker to answer a control call, in seconds",
+    )] = 10.0
 
-    capture_buffer: Annotated[int, Field(ge=10, le=1_000_000)] = 10_000
-    events_max_age_s: Annotated[float, Field(gt=60)] = 7 * 86400
-    events_max_bytes: Annotated[int, Field(ge=-1)] = -1
-    dispatch_batch: Annotated[int, Field(ge=1, le=10_000)] = 256
-    dispatch_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 30.0
-    webhook_timeout_s: Annotated[float, Field(gt=0.1, le=120)] = 10.0
-    webhook_max_connections: Annotated[int, Field(ge=1, le=10_000)] = 256
-    webhook_retry_initial_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
-    webhook_retry_max_s: Annotated[float, Field(gt=0, le=86400)] = 300.0
-    webhook_retry_total_s: Annotated[float, Field(gt=0, le=30 * 86400)] = 86400.0
-    webhook_breaker_failures: Annotated[int, Field(ge=1, le=1000)] = 5
-    webhook_breaker_cooldown_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
-    outbox_ack_wait_s: Annotated[float, Field(gt=1, le=3600)] = 30.0
-    queue_cap: Annotated[int, Field(ge=1, le=1_000_000)] = 1000
-    send_retry_initial_s: Annotated[float, Field(gt=0, le=600)] = 1.0
-    send_rate_per_s: Annotated[float, Field(ge=0, le=10_000)] = 0.0
-    send_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
-    max_media_bytes: Annotated[int, Field(ge=1024)] = 16 * 1024 * 1024
-    sandbox_send_delay_s: Annotated[float, Field(ge=0, le=60)] = 0.0
-    worker_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
-    dispatch_metrics_port: Annotated[int, Field(ge=0, le=65535)] = 0
-    sandbox_qr_rotate_s: Annotated[float, Field(gt=0, le=600)] = 20.0
-    sandbox_receipt_delay_s: Annotated[float, Field(ge=0, le=600)] = 1.0
-    sandbox_reconnect_delay_s: Annotated[float, Field(ge=0, le=600)] = 1.0
-    sandbox_seed: int | None = None
+    capture_buffer: Annotated[int, Field(
+        ge=10, le=1_000_000, description="Events buffered per instance in a worker before new events are refused",
+    )] = 10_000
+    events_max_age_s: Annotated[float, Field(
+        gt=60, description="Maximum age of events kept in the events JetStream stream, in seconds",
+    )] = 7 * 86400
+    events_max_bytes: Annotated[int, Field(
+        ge=-1, description="Maximum size of the events JetStream stream, in bytes (-1 for no limit)",
+    )] = -1
+    dispatch_batch: Annotated[int, Field(
+        ge=1, le=10_000, description="Events a dispatcher fetches per batch (also its consumer's max ack pending)",
+    )] = 256
+    dispatch_ack_wait_s: Annotated[float, Field(
+        gt=1, le=3600,
+        description="How long JetStream waits for dispatch to ack a batch before redelivering it, in seconds",
+    )] = 30.0
+    webhook_timeout_s: Annotated[float, Field(
+        gt=0.1, le=120, description="Total timeout of one webhook POST, in seconds (connect capped at 5 s)",
+    )] = 10.0
+    webhook_max_connections: Annotated[int, Field(
+        ge=1, le=10_000, description="Maximum open webhook connections per dispatcher process",
+    )] = 256
+    webhook_retry_initial_s: Annotated[float, Field(
+        gt=0, le=3600, description="First webhook retry delay, doubled on each failed attempt, in seconds",
+    )] = 1.0
+    webhook_retry_max_s: Annotated[float, Field(
+        gt=0, le=86400, description="Upper bound of a webhook retry delay, in seconds",
+    )] = 300.0
+    webhook_retry_total_s: Annotated[float, Field(
+        gt=0, le=30 * 86400, description="How long a failing webhook is retried before it is dead-lettered, in seconds",
+    )] = 86400.0
+    webhook_breaker_failures: Annotated[int, Field(
+        ge=1, le=1000, description="Consecutive failures of a webhook URL that open its circuit breaker",
+    )] = 5
+    webhook_breaker_cooldown_s: Annotated[float, Field(
+        gt=0, le=3600, description="How long an open circuit leaves a webhook URL alone before a probe, in seconds",
+    )] = 30.0
+    outbox_ack_wait_s: Annotated[float, Field(
+        gt=1, le=3600,
+        description="How long JetStream waits for a worker to ack a send before redelivering it, in seconds",
+    )] = 30.0
+    queue_cap: Annotated[int, Field(
+        ge=1, le=1_000_000, description="Maximum queued messages per instance; further sends are refused",
+    )] = 1000
+    send_retry_initial_s: Annotated[float, Field(
+        gt=0, le=600, description="First retry delay of a transiently failed send, doubled per attempt, in seconds",
+    )] = 1.0
+    send_rate_per_s: Annotated[float, Field(
+        ge=0, le=10_000, description="Sends accepted per second per instance by the api's rate limiter (0 = off)",
+    )] = 0.0
+    send_burst: Annotated[int, Field(
+        ge=1, le=100_000, description="Burst size of the per-instance send rate limiter, in requests",
+    )] = 20
+    max_media_bytes: Annotated[int, Field(
+        ge=1024, description="Largest media file accepted for sending (URL or data URI), in bytes",
+    )] = 16 * 1024 * 1024
+    sandbox_send_delay_s: Annotated[float, Field(
+        ge=0, le=60, description="Simulated time the sandbox engine takes per send, in seconds",
+    )] = 0.0
+    worker_metrics_port: Annotated[int, Field(
+        ge=0, le=65535, description="Port of a worker's Prometheus metrics server (0 = not started)",
+    )] = 0
+    dispatch_metrics_port: Annotated[int, Field(
+        ge=0, le=65535, description="Port of the dispatcher's Prometheus metrics server (0 = not started)",
+    )] = 0
+    sandbox_qr_rotate_s: Annotated[float, Field(
+        gt=0, le=600, description="How often the sandbox engine rotates an unpaired instance's QR code, in seconds",
+    )] = 20.0
+    sandbox_receipt_delay_s: Annotated[float, Field(
+        ge=0, le=600, description="Delay before each sandbox receipt (SENT, RECEIVED, READ), in seconds",
+    )] = 1.0
+    sandbox_reconnect_delay_s: Annotated[float, Field(
+        ge=0, le=600, description="Delay before the sandbox engine reconnects after a dropped connection, in seconds",
+    )] = 1.0
+    sandbox_seed: Annotated[int | None, Field(
+        description="Seed that makes sandbox message ids and QR codes reproducible (random when unset)",
+    )] = None
 
-    neonize_connect_retries: Annotated[int, Field(ge=0, le=1000)] = 8
-    neonize_backoff_initial_s: Annotated[float, Field(gt=0, le=600)] = 1.0
-    neonize_backoff_max_s: Annotated[float, Field(gt=0, le=3600)] = 120.0
-    neonize_qr_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 150.0
-    neonize_threads: Annotated[int, Field(ge=8, le=4096)] = 256
-    neonize_database_url: str | None = None
-    neonize_db_idle_timeout_s: Annotated[float, Field(ge=0, le=86400)] = 120.0
+    neonize_connect_retries: Annotated[int, Field(
+        ge=0, le=1000, description="Times the neonize engine retries a failed connect before it gives up with ERROR",
+    )] = 8
+    neonize_backoff_initial_s: Annotated[float, Field(
+        gt=0, le=600, description="First neonize reconnect delay, doubled per attempt, in seconds",
+    )] = 1.0
+    neonize_backoff_max_s: Annotated[float, Field(
+        gt=0, le=3600, description="Upper bound of the neonize reconnect delay, in seconds",
+    )] = 120.0
+    neonize_qr_timeout_s: Annotated[float, Field(
+        gt=0, le=3600, description="Time an unpaired neonize session shows QR codes before reconnecting, in seconds",
+    )] = 150.0
+    neonize_threads: Annotated[int, Field(
+        ge=8, le=4096, description="Size of the thread pool that runs neonize calls in a worker",
+    )] = 256
+    neonize_database_url: Annotated[str | None, Field(
+        description="DSN of neonize's device store (else database <db>_wa on ZAPGATE_DATABASE_URL's server)",
+    )] = None
+    neonize_db_idle_timeout_s: Annotated[float, Field(
+        ge=0, le=86400, description="Postgres idle_session_timeout of device-store connections, in seconds (0 = off)",
+    )] = 120.0
 
-    media_store: MediaStoreKind = MediaStoreKind.LOCAL
-    media_dir: Path = Path(".zapgate/media")
-    media_url_ttl_s: Annotated[float, Field(gt=1, le=365 * 86400)] = 30 * 86400
-    media_retention_s: Annotated[float, Field(gt=60)] = 30 * 86400
-    media_download_timeout_s: Annotated[float, Field(gt=0.1, le=600)] = 60.0
-    media_fetch_timeout_s: Annotated[float, Field(gt=0.1, le=600)] = 30.0
-    media_fetch_max_redirects: Annotated[int, Field(ge=0, le=10)] = 3
-    media_retry_delay_s: Annotated[float, Field(ge=0, le=86400)] = 30.0
-    allow_private_media: bool = False
-    s3_bucket: str | None = None
-    s3_prefix: str = "zapgate/"
-    s3_region: str = "us-east-1"
-    s3_endpoint: str | None = None
-    s3_path_style: bool = False
+    media_store: Annotated[MediaStoreKind, Field(description="Where media is stored: local | s3")] = (
+        MediaStoreKind.LOCAL
+    )
+    media_dir: Annotated[Path, Field(description="Directory of the local media store")] = Path(".zapgate/media")
+    media_url_ttl_s: Annotated[float, Field(
+        gt=1, le=365 * 86400, description="Lifetime of media links, in seconds (S3 links are capped at 7 days)",
+    )] = 30 * 86400
+    media_retention_s: Annotated[float, Field(
+        gt=60, description="How long stored media is kept before the retention job deletes it, in seconds",
+    )] = 30 * 86400
+    media_download_timeout_s: Annotated[float, Field(
+        gt=0.1, le=600, description="Timeout of downloading an inbound message's media, in seconds",
+    )] = 60.0
+    media_fetch_timeout_s: Annotated[float, Field(
+        gt=0.1, le=600, description="Total timeout of fetching a media URL given in a send request, in seconds",
+    )] = 30.0
+    media_fetch_max_redirects: Annotated[int, Field(
+        ge=0, le=10, description="Redirects followed when fetching a media URL given in a send request",
+    )] = 3
+    media_retry_delay_s: Annotated[float, Field(
+        ge=0, le=86400,
+        description="Delay before retrying a failed inbound media download, times the attempt number, in seconds",
+    )] = 30.0
+    allow_private_media: Annotated[bool, Field(
+        description="1 allows fetching send media from private, loopback and link-local addresses",
+    )] = False
+    s3_bucket: Annotated[str | None, Field(
+        description="S3 bucket of the media store (required with ZAPGATE_MEDIA_STORE=s3)",
+    )] = None
+    s3_prefix: Annotated[str, Field(description="Key prefix of media objects in the S3 bucket")] = "zapgate/"
+    s3_region: Annotated[str, Field(description="S3 region")] = "us-east-1"
+    s3_endpoint: Annotated[str | None, Field(
+        description="Custom S3 endpoint URL, e.g. MinIO (AWS S3 when unset)",
+    )] = None
+    s3_path_style: Annotated[bool, Field(description="Use path-style S3 addressing (MinIO)")] = False
 
-    sentry_dsn: SecretStr | None = None
-    log_level: str = "INFO"
-    data_dir: Path = Path(".zapgate")
+    sentry_dsn: Annotated[SecretStr | None, Field(
+        description="Sentry DSN; errors are reported to Sentry when set",
+    )] = None
+    log_level: Annotated[str, Field(description="Logging level (DEBUG, INFO, WARNING, ERROR)")] = "INFO"
+    data_dir: Annotated[Path, Field(
+        description="Directory for the data of services started by `zapgate up` and the dev tokens file",
+    )] = Path(".zapgate")
+    migrations_dir: Annotated[Path | None, Field(
+        description="Directory of the NNNN_name.sql migrations (default: the repository's migrations/)",
+    )] = None
 
     @field_validator("database_url")
     @classmethod

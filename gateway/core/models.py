@@ -56,7 +56,6 @@ class Instance:
     desired_state: str
     created_at: datetime
     updated_at: datetime
-    due_at: datetime
     device_jid: str | None = None
     phone: str | None = None
     auto_read_message: bool = False

@@ -22,6 +22,11 @@ class PartnerTokens:
     generated: bool
 
 
+def dev_tokens_path(settings: Settings) -> Path:
+    """Where generated dev tokens are kept (mode 600), under ``ZAPGATE_DATA_DIR``."""
+    return Path(settings.data_dir) / "dev-tokens.json"
+
+
 def resolve_tokens(settings: Settings) -> PartnerTokens:
     """Tokens from settings; in dev/test, missing ones are generated once and kept in the data dir."""
     partner = settings.partner_token.get_secret_value() if settings.partner_token else None
@@ -30,7 +35,7 @@ def resolve_tokens(settings: Settings) -> PartnerTokens:
         return PartnerTokens(partner, client, False)
     if settings.env is Environment.PRODUCTION:
         raise ValueError("ZAPGATE_PARTNER_TOKEN and ZAPGATE_CLIENT_TOKEN are required in production")
-    path = Path(settings.data_dir) / "dev-tokens.json"
+    path = dev_tokens_path(settings)
     saved: dict[str, str] = {}
     if path.exists():
         saved = json.loads(path.read_text())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import contextlib
+from collections.abc import Iterator
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 HTTP_REQUESTS = Counter("zapgate_http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
@@ -24,3 +27,18 @@ QUEUE_DEPTH = Gauge("zapgate_outbox_depth", "Messages waiting in the queue", ["i
 SEND_LATENCY = Histogram("zapgate_outbox_enqueue_to_sent_seconds", "Enqueue → sent latency",
                          buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600))
 CAPTURE_BUFFERED = Gauge("zapgate_capture_buffered", "Events captured and not yet published")
+
+
+@contextlib.contextmanager
+def metrics_server(port: int, host: str) -> Iterator[None]:
+    """Serve ``/metrics`` on ``port`` (0: not at all) for the life of the block."""
+    if not port:
+        yield
+        return
+    server, thread = start_http_server(port, addr=host)
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

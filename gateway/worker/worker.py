@@ -24,7 +24,7 @@ from gateway.infra.kv.ledger import SandboxLedger
 from gateway.infra.kv.state import StateStore, connect_redis
 from gateway.media.factory import build_store
 from gateway.media.service import MediaService
-from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS
+from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS, metrics_server
 from gateway.ops.runtime import TaskGroupOwner, stop_event_on_signals
 from gateway.worker.capture import Capture
 from gateway.worker.engines.neonize.runtime import device_store_database
@@ -216,21 +216,18 @@ class Worker:
 
 
 async def run_worker(settings: Settings, worker_id: str | None) -> None:
-    stop = stop_event_on_signals()
-    if settings.worker_metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(settings.worker_metrics_port, addr=settings.http_host)
+    """The worker role's lifecycle: build in dependency order, run until SIGTERM, tear down in reverse."""
     wid = worker_id or default_worker_id()
-    db = await Database.connect(settings)
-    redis = connect_redis(settings.redis_url)
-    bus = await Bus.connect(settings.nats_url, name=f"zapgate-worker-{wid}")
-    worker = Worker(settings, wid, db=db, bus=bus, redis=redis)
-    log.info("worker %s started", wid, extra={"worker_id": wid})
-    try:
-        await worker.run(stop)
-    finally:
-        await bus.close()
-        await redis.aclose()
-        await db.close()
-        log.info("worker %s stopped", wid, extra={"worker_id": wid})
+    async with contextlib.AsyncExitStack() as stack:
+        stop = stop_event_on_signals()
+        stack.enter_context(metrics_server(settings.worker_metrics_port, settings.http_host))
+        db = await Database.connect(settings)
+        stack.push_async_callback(db.close)
+        redis = connect_redis(settings.redis_url)
+        stack.push_async_callback(redis.aclose)
+        bus = await Bus.connect(settings.nats_url, name=f"zapgate-worker-{wid}")
+        stack.push_async_callback(bus.close)
+        worker = Worker(settings, wid, db=db, bus=bus, redis=redis)
+        log.info("worker %s started", wid, extra={"worker_id": wid})
+        await worker.run(stop)  # closes the worker (engines, leases) before the stack unwinds
+    log.info("worker %s stopped", wid, extra={"worker_id": wid})

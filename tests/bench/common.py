@@ -30,9 +30,9 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.migrate import migrate
 from gateway.infra.kv.state import connect_redis
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
-from tests.conftest import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
-from tests.e2e.helpers import settings_env
-from tests.receiver import serve
+from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
+from tests.support.processes import settings_env
+from tests.support.receiver import serve
 
 
 def pct(values: list[float], q: float) -> float:

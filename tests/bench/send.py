@@ -16,8 +16,8 @@ import orjson
 
 from gateway.core.ids import instance_token
 from tests.bench.common import pct, stack
-from tests.conftest import CLIENT_TOKEN
-from tests.e2e.helpers import free_port
+from tests.support.api import CLIENT_TOKEN
+from tests.support.processes import free_port
 
 INSTANCES = 20
 CONCURRENCY = 64

@@ -16,11 +16,11 @@ from gateway.infra.db.database import Database
 from gateway.infra.kv.state import connect_redis
 from gateway.worker.engines.sandbox.engine import SandboxEngine
 from gateway.worker.worker import Worker
-from tests.conftest import open_api
-from tests.e2e.helpers import settings_env
-from tests.integration.test_pairing_flow import eventually
-from tests.integration.test_pipeline import KINDS, fast
-from tests.receiver import Receiver
+from tests.support.api import open_api
+from tests.support.polling import eventually
+from tests.support.processes import settings_env
+from tests.support.receiver import Receiver
+from tests.support.stack import KINDS, fast
 
 
 async def _paired(api: Any, worker: Worker, receiver: Receiver, phone: str) -> dict[str, Any]:

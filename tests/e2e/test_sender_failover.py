@@ -13,9 +13,9 @@ import pytest
 from gateway.core.config import Settings
 from gateway.core.names import Names
 from gateway.infra.kv.state import connect_redis
-from tests.conftest import open_api
-from tests.e2e.helpers import settings_env
-from tests.integration.test_pairing_flow import eventually
+from tests.support.api import open_api
+from tests.support.polling import eventually
+from tests.support.processes import settings_env
 
 TO = "5511988887777"
 

@@ -23,7 +23,7 @@ from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.kv.state import connect_redis
-from tests.e2e.helpers import settings_env
+from tests.support.processes import settings_env
 
 LEASE_TTL_S = 3.0
 

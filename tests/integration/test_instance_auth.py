@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import CLIENT_TOKEN, Api
+from tests.support.api import CLIENT_TOKEN, Api
 
 
 async def test_instance_auth_failure_modes(api: Api) -> None:

@@ -25,9 +25,9 @@ from gateway.infra.db.media import MediaIndex
 from gateway.media.local import LocalMediaStore, check_signature, sign
 from gateway.media.service import MediaService
 from gateway.worker.engines.sandbox.files import sandbox_file
-from tests.e2e.helpers import free_port
-from tests.integration.test_pipeline import Stack, fast, open_stack
-from tests.receiver import serve
+from tests.support.processes import free_port
+from tests.support.receiver import serve
+from tests.support.stack import Stack, fast, open_stack
 
 TO = "5511988887777"
 

@@ -9,7 +9,7 @@ import pytest
 
 from gateway.infra.db.database import Database
 from gateway.infra.db.migrate import MigrationError, load_migrations, migrate
-from tests.conftest import cleanup, make_settings
+from tests.support.api import cleanup, make_settings
 
 
 async def _snapshot(db: Database) -> list[tuple[str, str, str]]:

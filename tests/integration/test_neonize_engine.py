@@ -27,9 +27,9 @@ from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize.engine import NeonizeEngine
 from gateway.worker.engines.neonize.runtime import device_store_database, device_store_dsn
 from gateway.worker.worker import Worker
-from tests.conftest import Api, open_api
-from tests.integration.test_pairing_flow import eventually
-from tests.neonize_fixtures import ALICE, CONTENT, ME, jid, message_ev, src
+from tests.support.api import Api, open_api
+from tests.support.neonize import ALICE, CONTENT, ME, jid, message_ev, src
+from tests.support.polling import eventually
 
 
 def _fast(settings: Settings, retries: int = 3) -> Settings:
@@ -146,7 +146,7 @@ async def test_many_concurrent_connects_do_not_abort(tmp_path: Path) -> None:
     for run in range(3):
         dsn = str(tmp_path / f"stress-{run}.db")
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.neonize_stress", "40", dsn, stdout=subprocess.PIPE,
+            sys.executable, "-m", "tests.support.neonize_stress", "40", dsn, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE)
         out, err = await asyncio.wait_for(proc.communicate(), 240)
         assert proc.returncode == 0, f"run {run}: exit {proc.returncode}\n{out.decode()}\n{err.decode()[-2000:]}"

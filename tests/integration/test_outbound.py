@@ -14,8 +14,8 @@ from PIL import Image
 
 from gateway.core.config import Settings
 from gateway.worker.engines.sandbox.engine import SandboxEngine
-from tests.integration.test_pairing_flow import eventually
-from tests.integration.test_pipeline import Stack, fast, open_stack
+from tests.support.polling import eventually
+from tests.support.stack import Stack, fast, open_stack
 
 
 def _png() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.core.config import Settings
-from tests.conftest import Api, open_api
+from tests.support.api import Api, open_api
 
 
 async def test_ready_when_all_up(api: Api) -> None:

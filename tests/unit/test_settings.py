@@ -12,9 +12,23 @@ from pydantic import ValidationError
 from gateway.core.config import EXIT_CONFIG_ERROR, Settings, parse_gap
 
 
+@pytest.fixture(autouse=True)
+def no_operator_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of defaults and validation must not see the operator's ZAPGATE_* variables."""
+    for name in [n for n in os.environ if n.startswith("ZAPGATE_")]:
+        monkeypatch.delenv(name)
+
+
 def test_defaults_are_fine_in_dev() -> None:
-    s = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert s.http_port == 8080 and s.gap_range_s == (1.0, 3.0)
+    s = Settings()
+    assert s.http_port == 8080 and s.gap_range_s == (1.0, 3.0) and s.env == "dev"
+
+
+def test_defaults_ignore_the_operator_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZAPGATE_HTTP_PORT", "9999")
+    assert Settings().http_port == 9999  # the environment is read...
+    monkeypatch.delenv("ZAPGATE_HTTP_PORT")
+    assert Settings().http_port == 8080  # ...and the fixture above keeps it out of the other tests
 
 
 def test_production_refuses_default_secrets() -> None:

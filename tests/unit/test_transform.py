@@ -1,4 +1,4 @@
-"""Golden tests: our events → exact Z-API payloads (reference/zapi.md §4)."""
+"""Golden tests: our events → exact Z-API payloads (the shapes Z-API documents for its webhooks)."""
 
 from __future__ import annotations
 

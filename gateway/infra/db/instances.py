@@ -11,7 +11,7 @@ from gateway.infra.db.database import Database
 _CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
 _COLUMNS = (
     "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
-    f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, due_at, "
+    f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, "
     "device_jid, phone, auto_read_message, call_reject_auto, call_reject_message"
 )
 
@@ -30,7 +30,6 @@ def _instance(row: Any) -> Instance:
         desired_state=row["desired_state"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        due_at=row["due_at"],
         device_jid=row["device_jid"],
         phone=row["phone"],
         auto_read_message=row["auto_read_message"],

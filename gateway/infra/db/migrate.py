@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +29,12 @@ class Migration:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
-def migrations_dir() -> Path:
-    env = os.environ.get("ZAPGATE_MIGRATIONS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "migrations"
+REPO_MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
 def load_migrations(directory: Path | None = None) -> list[Migration]:
-    directory = directory or migrations_dir()
+    """The migrations in ``directory`` (default: the repository's ``migrations/``), in version order."""
+    directory = directory or REPO_MIGRATIONS
     found: list[Migration] = []
     for path in sorted(directory.glob("*.sql")):
         match = _FILE_RE.match(path.name)
@@ -51,7 +49,7 @@ def load_migrations(directory: Path | None = None) -> list[Migration]:
 
 async def migrate(settings: Settings, directory: Path | None = None) -> list[int]:
     """Apply pending migrations; returns the versions applied by this call."""
-    migrations = load_migrations(directory)
+    migrations = load_migrations(directory or settings.migrations_dir)
     conn = await asyncpg.connect(settings.database_url, timeout=10)
     applied_now: list[int] = []
     schema = settings.db_schema

@@ -1,4 +1,4 @@
-"""Process-wide guard rails for neonize (reference/neonize.md §5).
+"""Process-wide guard rails for neonize (why: docs/sessions.md, "neonize engine").
 
 - ``FfiLock``: a readers/writer lock across threads. Every FFI call takes it shared; a session's
   connect start-up window and every ``stop()`` take it exclusive, because Go's global session maps

@@ -8,7 +8,7 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 from gateway.core import content as c
 from gateway.core.events import PresenceState, ReceiptStatus
 from gateway.worker.engines.neonize import translate
-from tests.neonize_fixtures import ALICE, CONTENT, EMPTY, GROUP, ME, jid, message_ev, src
+from tests.support.neonize import ALICE, CONTENT, EMPTY, GROUP, ME, jid, message_ev, src
 
 
 def _content(kind: str) -> c.Content:

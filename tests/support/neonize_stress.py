@@ -3,7 +3,7 @@
 Without the process-wide lock this aborts the process (Go "concurrent map writes", SIGABRT); with it,
 every connect fails cleanly offline and the process exits 0.
 
-Usage: python -m tests.neonize_stress SESSIONS STORE [--no-lock]   (--no-lock: the control experiment)
+Usage: python -m tests.support.neonize_stress SESSIONS STORE [--no-lock]   (--no-lock: the control experiment)
 """
 
 from __future__ import annotations

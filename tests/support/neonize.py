@@ -1,4 +1,4 @@
-"""Hand-built neonize protobuf events (reference/neonize.md §2.4), realistic enough to serialise."""
+"""Hand-built neonize protobuf events (the message types neonize's Go side emits), realistic enough to serialise."""
 
 from __future__ import annotations
 
