@@ -17,18 +17,19 @@ import contextlib
 import hashlib
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from dispatch.deliver import Deliverer
-from dispatch.lanes import InstanceCache, Lanes
+from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED
 from dispatch.store import DispatchStore, NewDelivery, PersistItem
 from dispatch.transform import Context, transform
 from gateway.core.config import Settings
-from gateway.core.events import Connected, decode
-from gateway.core.models import CallbackKind
+from gateway.core.events import Connected, Envelope, decode
+from gateway.core.models import CallbackKind, Instance
 from gateway.core.names import Names
 from gateway.core.placement import plan
 from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
@@ -52,9 +53,9 @@ class Dispatcher:
         self.names = Names.from_settings(settings)
         self.bus = bus
         self.store = DispatchStore(db)
-        self.cache = InstanceCache(InstanceStore(db).get_any)
+        self.instances = InstanceStore(db)
         self.deliverer = Deliverer(settings)
-        self.lanes = Lanes(settings, self.store, self.deliverer, self.cache)
+        self.lanes = Lanes(settings, self.store, self.deliverer, self.instances.get_live_many)
         self.leases = LeaseManager(redis, self.names, dispatcher_id, settings.lease_ttl_s, group="dispatchers")
         self.owned: dict[int, Lease] = {}
         self.consumers: dict[int, PullConsumer] = {}
@@ -161,8 +162,13 @@ class Dispatcher:
         msgs = await self.consumers[partition].fetch(self.settings.dispatch_batch, timeout_s)
         if not msgs:
             return 0
-        items = [await self._item(partition, m) for m in msgs]
+        envelopes = [self._decode(m) for m in msgs]
+        # read now, after these events were captured: whatever the API answered 200 for applies to them
+        instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
+        items = [self._item(partition, m, e, instances.get(e.instance_id)) if e is not None else None
+                 for m, e in zip(msgs, envelopes, strict=True)]
         created = await asyncio.shield(self.store.persist([i for i in items if i is not None]))
+        created = [replace(d, instance=instances.get(d.instance_id)) for d in created]
         await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
         self.persisted += len(msgs)
         for item in items:
@@ -172,15 +178,16 @@ class Dispatcher:
             self.lanes.add(delivery)
         return len(msgs)
 
-    async def _item(self, partition: int, msg: Received) -> PersistItem | None:
+    def _decode(self, msg: Received) -> Envelope | None:
         try:
-            envelope = decode(msg.data)
+            return decode(msg.data)
         except Exception:
             log.exception("undecodable event at stream seq %d; keeping it out of the pipeline", msg.stream_seq)
             return None
+
+    def _item(self, partition: int, msg: Received, envelope: Envelope, instance: Instance | None) -> PersistItem:
         if isinstance(envelope.event, Connected):
             self.connected_phone[envelope.instance_id] = envelope.event.phone
-        instance = await self.cache.get(envelope.instance_id)
         deliveries: list[NewDelivery] = []
         if instance is not None:
             phone = self.connected_phone.get(instance.id) or instance.phone or ""

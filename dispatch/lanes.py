@@ -7,11 +7,12 @@ import logging
 import random
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch.deliver import Deliverer, sign
-from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RETRIED
+from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RECORD_RETRIES, RETRIED
 from dispatch.policy import CircuitBreaker, RetryPolicy
 from dispatch.store import Delivery, DispatchStore
 from gateway.core.config import Settings
@@ -21,23 +22,7 @@ from gateway.core.models import CallbackKind, Instance
 log = logging.getLogger(__name__)
 
 
-class InstanceCache:
-    """Instance rows for a few seconds, so webhook URL changes apply quickly without a query per event."""
-
-    def __init__(self, loader: Any, ttl_s: float = 2.0) -> None:
-        self.loader = loader
-        self.ttl_s = ttl_s
-        self._cache: dict[str, tuple[float, Instance | None]] = {}
-
-    async def get(self, instance_id: str) -> Instance | None:
-        hit = self._cache.get(instance_id)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < self.ttl_s:
-            return hit[1]
-        found = await self.loader(instance_id)
-        instance = found[0] if found is not None else None
-        self._cache[instance_id] = (now, instance)
-        return instance
+InstanceLoader = Callable[[list[str]], Awaitable[dict[str, Instance]]]
 
 
 @dataclass(slots=True)
@@ -50,11 +35,11 @@ class Lane:
 class Lanes:
     """All lanes of one dispatcher. ``add()`` in order; ``drain()`` waits until every queue is empty."""
 
-    def __init__(self, settings: Settings, store: DispatchStore, deliverer: Deliverer, cache: InstanceCache) -> None:
+    def __init__(self, settings: Settings, store: DispatchStore, deliverer: Deliverer, load: InstanceLoader) -> None:
         self.settings = settings
         self.store = store
         self.deliverer = deliverer
-        self.cache = cache
+        self.load = load
         self.policy = RetryPolicy.from_settings(settings)
         self.breaker = CircuitBreaker(settings.webhook_breaker_failures, settings.webhook_breaker_cooldown_s)
         self.lanes: dict[str, Lane] = {}
@@ -103,11 +88,18 @@ class Lanes:
             self._idle.set()
 
     async def _deliver(self, d: Delivery) -> None:
-        """Attempt until delivered or dead-lettered (state lives in Postgres: a restart resumes here)."""
+        """Attempt until delivered or dead-lettered (state lives in Postgres: a restart resumes here).
+
+        The first attempt uses the instance as it was read when the event was persisted (after the event
+        was captured, so after any configuration the API had answered for); a retry, or a delivery resumed
+        from Postgres, reads the instance again: a changed URL applies from then on.
+        """
         attempts = d.attempts
         first = time.time() if d.first_try_at is None else d.first_try_at.timestamp()
+        snapshot = d.instance
         while True:
-            instance = await self.cache.get(d.instance_id)
+            instance = snapshot if snapshot is not None else (await self.load([d.instance_id])).get(d.instance_id)
+            snapshot = None
             url = instance.callbacks.get(CallbackKind(d.hook)) if instance is not None else None
             if instance is None or not url:
                 await self.store.skip(d, "instance deleted" if instance is None else "no webhook URL configured")
@@ -127,16 +119,15 @@ class Lanes:
             attempts += 1
             self.breaker.record(url, outcome.ok or not outcome.retryable, time.monotonic())
             if outcome.ok:
-                await asyncio.shield(self.store.attempt(d, url=url, status=outcome.status,
-                                                        latency_ms=outcome.latency_ms, error=None,
-                                                        outcome="delivered"))
+                await self._record(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms, error=None,
+                                   outcome="delivered")
                 self.delivered += 1
                 DELIVERED.labels(d.hook).inc()
                 DELIVERY_LATENCY.labels(d.hook).observe(outcome.latency_ms / 1000)
                 return
             give_up = not outcome.retryable or self.policy.exhausted(time.time() - first)
-            await asyncio.shield(self.store.attempt(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms,
-                                                    error=outcome.error, outcome="dead" if give_up else None))
+            await self._record(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms,
+                               error=outcome.error, outcome="dead" if give_up else None)
             if give_up:
                 self.dead += 1
                 DEAD_LETTERED.labels(d.hook).inc()
@@ -145,6 +136,28 @@ class Lanes:
                 return
             RETRIED.labels(d.hook).inc()
             await asyncio.sleep(self.policy.delay(attempts, outcome.retry_after_s, self.rng))
+
+    async def _record(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
+                      outcome: str | None) -> None:
+        """Record an attempt, retrying the write (never the POST) until Postgres takes it.
+
+        The outcome is held here meanwhile, so a Postgres outage costs no repeated POSTs; only a crash
+        during the outage can repeat one (the receiver de-duplicates on ``webhook-id``).
+        """
+        delay = 0.2
+        while True:
+            try:
+                await asyncio.shield(self.store.attempt(d, url=url, status=status, latency_ms=latency_ms,
+                                                        error=error, outcome=outcome))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                RECORD_RETRIES.inc()
+                log.warning("recording delivery %s failed (%s); retrying the write in %.1fs", d.id,
+                            type(exc).__name__, delay, extra={"instance_id": d.instance_id})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     def instances(self) -> set[str]:
         return set(self.lanes)

@@ -13,3 +13,5 @@ DELIVERY_LATENCY = Histogram("zapgate_webhook_latency_seconds", "Webhook POST la
 CONSUMER_LAG = Gauge("zapgate_dispatch_consumer_lag", "Events in JetStream not yet acknowledged", ["partition"])
 LANES = Gauge("zapgate_dispatch_lanes", "Instances with deliveries in progress")
 PARTITIONS = Gauge("zapgate_dispatch_partitions", "Event partitions owned by this dispatcher")
+RECORD_RETRIES = Counter("zapgate_dispatch_record_retries_total",
+                         "Delivery outcomes whose write to Postgres failed and was retried (not re-POSTed)")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
+from gateway.core.models import Instance
 from gateway.infra.db.database import Database
 
 
@@ -35,6 +36,7 @@ class Delivery:
     payload: bytes
     attempts: int
     first_try_at: datetime | None
+    instance: Instance | None = field(default=None, compare=False)  # as read at persist time, if fresh
 
 
 def _delivery(row: Any) -> Delivery:

@@ -15,6 +15,7 @@ from gateway.core.config import Settings
 from gateway.infra.db.migrate import migrate
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN, Api, cleanup, make_settings, open_api
+from tests.support.stack import Stack, fast, open_stack
 
 with warnings.catch_warnings():
     # neonize's import runs os.popen("uname -a") and never closes the pipe.
@@ -41,3 +42,10 @@ async def api(settings: Settings) -> AsyncIterator[Api]:
 
 def pytest_report_header() -> list[str]:
     return [f"ZAPGATE_DATABASE_URL={os.environ.get('ZAPGATE_DATABASE_URL', '(default)')}"]
+
+
+@pytest.fixture
+async def stack(settings: Settings) -> AsyncIterator[Stack]:
+    """api + worker + dispatcher in this event loop, fast timings, a real webhook receiver."""
+    async for s in open_stack(fast(settings)):
+        yield s

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
-from gateway.core.config import Settings
-from tests.support.stack import Stack, fast, open_stack
-
-
-@pytest.fixture
-async def stack(settings: Settings) -> AsyncIterator[Stack]:
-    async for s in open_stack(fast(settings)):
-        yield s
-
+from tests.support.stack import Stack
 
 INBOUND: list[tuple[dict[str, Any], str]] = [
     ({"type": "text", "message": "hello"}, "text"),

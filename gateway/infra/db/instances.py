@@ -136,6 +136,12 @@ class InstanceStore:
             f"SELECT {_COLUMNS}, deleted_at IS NOT NULL AS deleted FROM instances WHERE id = $1", instance_id)
         return None if row is None else (_instance(row), bool(row["deleted"]))
 
+    async def get_live_many(self, instance_ids: list[str]) -> dict[str, Instance]:
+        """Instances not deleted, read now (one query): what a batch of events is decided against."""
+        rows = await self.db.pool.fetch(
+            f"SELECT {_COLUMNS} FROM instances WHERE id = ANY($1::text[]) AND deleted_at IS NULL", instance_ids)
+        return {r["id"]: _instance(r) for r in rows}
+
     async def record_status(self, instance_id: str, status: str, *, phone: str | None, error: str | None,
                             worker_id: str, fence: int) -> None:
         await self.db.pool.execute(
