@@ -24,11 +24,11 @@ import orjson
 
 from dispatch.deliver import Deliverer
 from dispatch.lanes import Lanes
-from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED
-from dispatch.store import DispatchStore, NewDelivery, PersistItem
+from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
+from dispatch.store import DispatchStore, NewDelivery, PersistItem, Poison
 from dispatch.transform import Context, transform
 from gateway.core.config import Settings
-from gateway.core.events import Connected, Envelope, decode
+from gateway.core.events import Connected, Envelope, MessageReceived, MessageSent, ReceiptReceived, decode
 from gateway.core.models import CallbackKind, Instance
 from gateway.core.names import Names
 from gateway.core.placement import plan
@@ -40,6 +40,9 @@ from gateway.infra.streams import ensure_events
 from gateway.ops.runtime import TaskGroupOwner
 
 log = logging.getLogger(__name__)
+
+
+FACT_EVENTS = (MessageReceived, ReceiptReceived, MessageSent)  # kept under any fence (see _drop_stale)
 
 
 def webhook_id(event_id: str, hook: str) -> str:
@@ -62,7 +65,9 @@ class Dispatcher:
         self._tasks = TaskGroupOwner(f"dispatch:{dispatcher_id}")
         self._pumps: dict[int, asyncio.Task[Any]] = {}
         self.persisted = 0
+        self._renewed_at = time.monotonic()
         self.connected_phone: dict[str, str] = {}  # from the stream's own Connected events
+        self.fences: dict[str, int] = {}  # the newest lease fence seen per instance
 
     def __repr__(self) -> str:
         return f"<Dispatcher {self.id} partitions={sorted(self.owned)} persisted={self.persisted} {self.lanes!r}>"
@@ -100,6 +105,7 @@ class Dispatcher:
                 break
             lease = await self.leases.acquire(f"dispatch-{name}")
             if lease is not None:
+                self._renewed_at = time.monotonic() if not self.owned else self._renewed_at
                 await self._take(int(name[1:]), lease)
 
     async def _take(self, partition: int, lease: Lease) -> None:
@@ -113,7 +119,8 @@ class Dispatcher:
             self.lanes.add(delivery)
         self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition), name=f"pump-{partition}")
 
-    async def _release(self, partition: int) -> None:
+    async def _release(self, partition: int, *, owner: bool = True) -> None:
+        """Stop pumping and delivering the partition; give the lease back when we still own it."""
         pump = self._pumps.pop(partition, None)
         if pump is not None:
             pump.cancel()
@@ -125,13 +132,28 @@ class Dispatcher:
                                          if self.names.partition_of(i) == partition})
         lease = self.owned.pop(partition, None)
         PARTITIONS.set(len(self.owned))
-        if lease is not None:
+        if lease is not None and owner:
             with contextlib.suppress(Exception):
                 await self.leases.release(lease)
 
     async def renew(self) -> None:
-        await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.owned))
-        kept = await self.leases.renew_many(list(self.owned.values()))
+        """Renew every partition lease; fence ourselves out before they can expire when Redis is away.
+
+        Without a renewal for 80% of the lease TTL, another dispatcher may own our partitions soon: every
+        pump and lane stops first (nothing is acknowledged or POSTed under a lease we may have lost).
+        """
+        try:
+            await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.owned))
+            kept = await self.leases.renew_many(list(self.owned.values()))
+        except Exception as exc:
+            silent_s = time.monotonic() - self._renewed_at
+            if self.owned and silent_s > self.settings.lease_ttl_s * 0.8:
+                log.error("no lease renewal for %.1fs (%s): stopping all %d partitions", silent_s,
+                          type(exc).__name__, len(self.owned))
+                for partition in list(self.owned):
+                    await self._release(partition, owner=False)
+            raise
+        self._renewed_at = time.monotonic()
         for name, ok in kept.items():
             if not ok:
                 log.warning("partition lease lost: %s", name)
@@ -162,12 +184,16 @@ class Dispatcher:
         msgs = await self.consumers[partition].fetch(self.settings.dispatch_batch, timeout_s)
         if not msgs:
             return 0
-        envelopes = [self._decode(m) for m in msgs]
+        poison: list[Poison] = []
+        envelopes = [self._decode(partition, m, poison) for m in msgs]
+        envelopes = await self._drop_stale(partition, msgs, envelopes, poison)
         # read now, after these events were captured: whatever the API answered 200 for applies to them
         instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
-        items = [self._item(partition, m, e, instances.get(e.instance_id)) if e is not None else None
+        items = [self._item(partition, m, e, instances.get(e.instance_id), poison) if e is not None else None
                  for m, e in zip(msgs, envelopes, strict=True)]
-        created = await asyncio.shield(self.store.persist([i for i in items if i is not None]))
+        created = await asyncio.shield(self.store.persist([i for i in items if i is not None], poison))
+        if poison:
+            POISONED.inc(len(poison))
         created = [replace(d, instance=instances.get(d.instance_id)) for d in created]
         await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
         self.persisted += len(msgs)
@@ -178,25 +204,63 @@ class Dispatcher:
             self.lanes.add(delivery)
         return len(msgs)
 
-    def _decode(self, msg: Received) -> Envelope | None:
+    async def _drop_stale(self, partition: int, msgs: list[Received], envelopes: list[Envelope | None],
+                          poison: list[Poison]) -> list[Envelope | None]:
+        """State events published under an older lease fence than one already seen are dropped (recorded).
+
+        A worker that lost its lease may still publish for a moment; its ``Disconnected`` must not reach
+        the partner after the new owner's ``Connected``. Messages, receipts and sends are kept whatever
+        their fence: they are facts WhatsApp handed over, and their ids de-duplicate them.
+        """
+        unseen = sorted({e.instance_id for e in envelopes if e is not None and e.instance_id not in self.fences})
+        if unseen:
+            self.fences.update(await self.store.newest_fences(unseen))
+        kept: list[Envelope | None] = []
+        for msg, env in zip(msgs, envelopes, strict=True):
+            newest = self.fences.get(env.instance_id, 0) if env is not None else 0
+            if env is not None and env.fence < newest and not isinstance(env.event, FACT_EVENTS):
+                log.warning("dropping %s under stale fence %d (newest %d)", type(env.event).__name__,
+                            env.fence, newest, extra={"instance_id": env.instance_id})
+                poison.append(Poison(partition, msg.stream_seq, msg.data,
+                                     f"stale fence {env.fence} < {newest}", env.instance_id, env.event_id))
+                kept.append(None)
+                continue
+            if env is not None:
+                self.fences[env.instance_id] = max(newest, env.fence)
+            kept.append(env)
+        return kept
+
+    def _decode(self, partition: int, msg: Received, poison: list[Poison]) -> Envelope | None:
         try:
             return decode(msg.data)
-        except Exception:
-            log.exception("undecodable event at stream seq %d; keeping it out of the pipeline", msg.stream_seq)
+        except Exception as exc:
+            log.error("undecodable event at stream seq %d: stored as poison", msg.stream_seq)
+            poison.append(Poison(partition, msg.stream_seq, msg.data, f"undecodable: {type(exc).__name__}: {exc}"))
             return None
 
-    def _item(self, partition: int, msg: Received, envelope: Envelope, instance: Instance | None) -> PersistItem:
+    def _item(self, partition: int, msg: Received, envelope: Envelope, instance: Instance | None,
+              poison: list[Poison]) -> PersistItem | None:
+        """The event with its webhook deliveries; None (and a poison record) when it cannot be transformed."""
+        try:
+            return self._transformed(partition, msg, envelope, instance)
+        except Exception as exc:
+            log.error("event %s cannot be transformed: stored as poison", envelope.event_id,
+                      extra={"instance_id": envelope.instance_id})
+            poison.append(Poison(partition, msg.stream_seq, msg.data, f"transform: {type(exc).__name__}: {exc}",
+                                 envelope.instance_id, envelope.event_id))
+            return None
+
+    def _transformed(self, partition: int, msg: Received, envelope: Envelope,
+                     instance: Instance | None) -> PersistItem:
         if isinstance(envelope.event, Connected):
             self.connected_phone[envelope.instance_id] = envelope.event.phone
-        deliveries: list[NewDelivery] = []
-        if instance is not None:
-            phone = self.connected_phone.get(instance.id) or instance.phone or ""
-            ctx = Context(instance_id=instance.id, connected_phone=phone,
-                          notify_sent_by_me=instance.notify_sent_by_me)
-            for hook, payload in transform(envelope, ctx):
-                if instance.callbacks.get(CallbackKind(hook.value)):
-                    deliveries.append(NewDelivery(hook.value, webhook_id(envelope.event_id, hook.value),
-                                                  orjson.dumps(payload)))
+        phone = self.connected_phone.get(envelope.instance_id) or (instance.phone if instance else None) or ""
+        ctx = Context(instance_id=envelope.instance_id, connected_phone=phone,
+                      notify_sent_by_me=instance.notify_sent_by_me if instance else False)
+        payloads = transform(envelope, ctx)  # always: a malformed event is caught here, not in the insert
+        deliveries = [NewDelivery(hook.value, webhook_id(envelope.event_id, hook.value), orjson.dumps(payload))
+                      for hook, payload in payloads
+                      if instance is not None and instance.callbacks.get(CallbackKind(hook.value))]
         return PersistItem(envelope=envelope, body=msg.data, partition=partition, deliveries=deliveries)
 
     async def _on_replay(self, data: bytes) -> None:

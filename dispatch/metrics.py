@@ -15,3 +15,5 @@ LANES = Gauge("zapgate_dispatch_lanes", "Instances with deliveries in progress")
 PARTITIONS = Gauge("zapgate_dispatch_partitions", "Event partitions owned by this dispatcher")
 RECORD_RETRIES = Counter("zapgate_dispatch_record_retries_total",
                          "Delivery outcomes whose write to Postgres failed and was retried (not re-POSTed)")
+POISONED = Counter("zapgate_dispatch_poison_events_total",
+                   "Events that could not be decoded or transformed, stored in poison_events instead")

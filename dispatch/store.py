@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,18 @@ class PersistItem:
     body: bytes
     partition: int
     deliveries: list[NewDelivery]
+
+
+@dataclass(frozen=True, slots=True)
+class Poison:
+    """An event dispatch could not decode or transform: stored with the reason instead of the pipeline."""
+
+    partition: int
+    stream_seq: int
+    body: bytes
+    reason: str
+    instance_id: str | None = None
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +65,20 @@ class DispatchStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def persist(self, items: list[PersistItem]) -> list[Delivery]:
-        """Insert a batch in one transaction; returns only the deliveries of newly inserted events."""
-        if not items:
-            return []
+    async def persist(self, items: list[PersistItem], poison: list[Poison] | None = None) -> list[Delivery]:
+        """Insert a batch (and its poison events) in one transaction; returns the new events' deliveries."""
         created: list[Delivery] = []
+        if not items and not poison:
+            return created
         async with self.db.pool.acquire() as conn, conn.transaction():
+            if poison:
+                await conn.executemany(
+                    "INSERT INTO poison_events (body_sha256, partition, stream_seq, instance_id, event_id, reason, "
+                    "body) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (body_sha256) DO NOTHING",
+                    [(hashlib.sha256(p.body).hexdigest(), p.partition, p.stream_seq, p.instance_id, p.event_id,
+                      p.reason[:1000], p.body) for p in poison])
+            if not items:
+                return created
             rows = await conn.fetch(
                 "INSERT INTO events (event_id, instance_id, kind, seq, fence, at, body) "
                 "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
@@ -107,6 +128,20 @@ class DispatchStore:
                 await conn.execute(
                     "UPDATE messages SET status = $3, updated_at = now() WHERE instance_id = $1 "
                     "AND message_id = ANY($2::text[])", iid, list(ev.message_ids), ev.status.value)
+
+    async def newest_fences(self, instance_ids: list[str]) -> dict[str, int]:
+        """The highest lease fence stored per instance (0 for an instance with no event yet)."""
+        rows = await self.db.pool.fetch(
+            "SELECT instance_id, max(fence) AS fence FROM events WHERE instance_id = ANY($1::text[]) "
+            "GROUP BY instance_id", instance_ids)
+        found = {r["instance_id"]: int(r["fence"]) for r in rows}
+        return {i: found.get(i, 0) for i in instance_ids}
+
+    async def poison(self, instance_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        rows = await self.db.pool.fetch(
+            "SELECT partition, stream_seq, instance_id, event_id, reason, created_at FROM poison_events "
+            "WHERE $1::text IS NULL OR instance_id = $1 ORDER BY id DESC LIMIT $2", instance_id, limit)
+        return [dict(r) for r in rows]
 
     async def pending(self, partition: int) -> list[Delivery]:
         rows = await self.db.pool.fetch(

@@ -9,7 +9,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.api.responses import JsonResponse
-from gateway.core.errors import ZapgateError
+from gateway.core.errors import ServiceDown, ZapgateError
+from gateway.infra import bus
+from gateway.infra.db import database
+from gateway.infra.kv import state
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,27 @@ def validation_body(exc: RequestValidationError) -> dict[str, object]:
     return {"error": f"{field}: {message}", "message": message, "field": field}
 
 
+OUTAGES = (("postgres", database.OUTAGE_ERRORS), ("redis", state.OUTAGE_ERRORS), ("nats", bus.OUTAGE_ERRORS))
+
+
+def outage_of(exc: BaseException) -> str | None:
+    """The backing service an exception says is away (each infra module lists its own), or None."""
+    return next((service for service, kinds in OUTAGES if isinstance(exc, kinds)), None)
+
+
+def _outage_response(exc: BaseException) -> JsonResponse | None:
+    service = outage_of(exc)
+    if service is None:
+        return None
+    log.warning("%s unavailable: %s", service, type(exc).__name__)
+    down = ServiceDown(f"{service} is unavailable; retry shortly", services=[service])
+    return JsonResponse(down.body(), status_code=down.http_status(), headers=down.headers())
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ZapgateError)
     async def _zapgate(_request: Request, exc: ZapgateError) -> JsonResponse:
-        return JsonResponse(exc.body(), status_code=exc.http_status())
+        return JsonResponse(exc.body(), status_code=exc.http_status(), headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
@@ -55,8 +75,20 @@ def install_error_handlers(app: FastAPI) -> None:
                                    "message": "HTTP method not allowed for this resource"}, status_code=405)
         return JsonResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
+    async def _outage(_request: Request, exc: Exception) -> JsonResponse:
+        response = _outage_response(exc)
+        assert response is not None  # registered for outage classes only
+        return response
+
+    # handled like domain errors (not as a 500 that the server logs and re-raises): a clean 503
+    for _service, kinds in OUTAGES:
+        for kind in kinds:
+            app.add_exception_handler(kind, _outage)
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
+        if (response := _outage_response(exc)) is not None:  # e.g. wrapped in an ExceptionGroup's cause
+            return response
         log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
         return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"},
                               status_code=500)

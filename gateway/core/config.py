@@ -116,11 +116,11 @@ class Settings(BaseSettings):
         ge=10, le=1_000_000, description="Events buffered per instance in a worker before new events are refused",
     )] = 10_000
     events_max_age_s: Annotated[float, Field(
-        gt=60, description="Maximum age of events kept in the events JetStream stream, in seconds",
-    )] = 7 * 86400
+        ge=0, description="Age after which JetStream drops an undelivered event, in seconds (0: never; keep 0)",
+    )] = 0
     events_max_bytes: Annotated[int, Field(
-        ge=-1, description="Maximum size of the events JetStream stream, in bytes (-1 for no limit)",
-    )] = -1
+        ge=-1, description="Size cap of undelivered events in JetStream, in bytes; when full, capture waits (-1: none)",
+    )] = 1024**3
     dispatch_batch: Annotated[int, Field(
         ge=1, le=10_000, description="Events a dispatcher fetches per batch (also its consumer's max ack pending)",
     )] = 256

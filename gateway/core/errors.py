@@ -14,7 +14,7 @@ ZapgateError                         http_status()  body
 ├── Throttled                        429 the caller must slow down                        (retry_after_s)
 │   ├── RateLimited                  429 the instance's send rate limit
 │   └── QueueFull                    429 the instance's queue holds its cap               (cap)
-├── Unavailable                      503 the request could not be served now
+├── Unavailable                      503 the request could not be served now (Retry-After)  (retry_after_s)
 │   ├── InstanceUnavailable          503 no worker runs the instance (yet)
 │   ├── ServiceDown                  503 a backing service is unreachable                 (services)
 │   ├── BusError                     503 NATS did not answer
@@ -55,8 +55,15 @@ class ZapgateError(Exception):
     def http_status(self) -> int:
         return self.status
 
+    def headers(self) -> dict[str, str]:
+        return {}
+
     def body(self) -> dict[str, object]:
         return {"error": self.code, "message": self.message}
+
+
+def _retry_after(seconds: float | None) -> dict[str, str]:
+    return {} if seconds is None else {"Retry-After": str(max(1, round(seconds)))}
 
 
 class AuthError(ZapgateError):
@@ -138,6 +145,9 @@ class Throttled(ZapgateError):
     status: ClassVar[int] = 429
     code: ClassVar[str] = "THROTTLED"
 
+    def headers(self) -> dict[str, str]:
+        return _retry_after(self.retry_after_s)
+
 
 @dataclass
 class RateLimited(Throttled):
@@ -152,8 +162,12 @@ class QueueFull(Throttled):
 
 @dataclass
 class Unavailable(ZapgateError):
+    retry_after_s: float | None = 2.0
     status: ClassVar[int] = 503
     code: ClassVar[str] = "SERVICE_UNAVAILABLE"
+
+    def headers(self) -> dict[str, str]:
+        return _retry_after(self.retry_after_s)
 
 
 @dataclass

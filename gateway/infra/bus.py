@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import nats
+import nats.errors
+import nats.js.errors
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
@@ -19,11 +21,12 @@ from nats.js.api import (
     AckPolicy,
     ConsumerConfig,
     DeliverPolicy,
+    DiscardPolicy,
     RetentionPolicy,
     StorageType,
     StreamConfig,
 )
-from nats.js.errors import BadRequestError
+from nats.js.errors import BadRequestError, NotFoundError
 from nats.js.errors import Error as JsError
 
 from gateway.core.errors import BusError, NoResponder
@@ -39,6 +42,17 @@ async def _on_error(exc: Exception) -> None:
 
 async def _quiet(_exc: Exception) -> None:
     return None
+
+
+OUTAGE_ERRORS = (nats.errors.ConnectionClosedError, nats.errors.NoServersError, nats.errors.TimeoutError,
+                 nats.errors.StaleConnectionError, nats.errors.ConnectionReconnectingError,
+                 nats.errors.OutboundBufferLimitError, nats.js.errors.ServiceUnavailableError,
+                 nats.js.errors.NoStreamResponseError)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """NATS or JetStream unreachable or not answering: the caller should retry later."""
+    return isinstance(exc, OUTAGE_ERRORS)
 
 
 class Bus:
@@ -174,17 +188,64 @@ class PullConsumer:
             await self._sub.unsubscribe()
 
 
-async def ensure_stream(bus: Bus, name: str, subjects: list[str], *, work_queue: bool, max_age_s: float,
-                        max_bytes: int, duplicate_window_s: float) -> None:
+@dataclass(frozen=True, slots=True)
+class StreamUsage:
+    retention: str  # limits | interest | workqueue
+    messages: int
+    bytes: int
+    max_bytes: int  # -1: no cap
+
+    @property
+    def full(self) -> bool:
+        """Within 1 MiB (or 5%) of the cap: publishes are about to be refused."""
+        return self.max_bytes > 0 and self.bytes >= self.max_bytes - min(1 << 20, self.max_bytes // 20)
+
+
+async def ensure_stream(bus: Bus, name: str, subjects: list[str], *, retention: str, max_age_s: float,
+                        max_bytes: int, duplicate_window_s: float, discard_new: bool = False) -> None:
     """Create the stream, or update it to this configuration (idempotent; safe across processes)."""
-    config = StreamConfig(name=name, subjects=subjects,
-                          retention=RetentionPolicy.WORK_QUEUE if work_queue else RetentionPolicy.LIMITS,
+    config = StreamConfig(name=name, subjects=subjects, retention=RetentionPolicy(retention),
                           storage=StorageType.FILE, max_age=max_age_s, max_bytes=max_bytes,
+                          discard=DiscardPolicy.NEW if discard_new else DiscardPolicy.OLD,
                           duplicate_window=duplicate_window_s)
     try:
         await bus.js.add_stream(config)
     except BadRequestError:
         await bus.js.update_stream(config)
+
+
+async def stream_usage(bus: Bus, name: str) -> StreamUsage | None:
+    """The stream's retention and fill, or None when it does not exist."""
+    try:
+        info = await bus.js.stream_info(name)
+    except NotFoundError:
+        return None
+    retention = str(getattr(info.config.retention, "value", info.config.retention) or "limits")
+    return StreamUsage(retention, int(info.state.messages), int(info.state.bytes), int(info.config.max_bytes or -1))
+
+
+async def stream_drained(bus: Bus, name: str) -> bool:
+    """True when every consumer of the stream has acknowledged everything (nothing pending)."""
+    consumers = await bus.js.consumers_info(name)
+    return all(c.num_pending == 0 and c.num_ack_pending == 0 for c in consumers)
+
+
+async def delete_stream(bus: Bus, name: str) -> None:
+    with contextlib.suppress(NotFoundError):
+        await bus.js.delete_stream(name)
+
+
+def _consumer_config(durable: str, subject: str, ack_wait_s: float, max_ack_pending: int) -> ConsumerConfig:
+    return ConsumerConfig(durable_name=durable, filter_subject=subject, ack_policy=AckPolicy.EXPLICIT,
+                          deliver_policy=DeliverPolicy.ALL, ack_wait=ack_wait_s, max_ack_pending=max_ack_pending,
+                          max_deliver=-1)
+
+
+async def ensure_consumer(bus: Bus, stream: str, durable: str, subject: str, *, ack_wait_s: float,
+                          max_ack_pending: int) -> None:
+    """Create a durable pull consumer if it does not exist (an existing one is left as it is)."""
+    with contextlib.suppress(BadRequestError):
+        await bus.js.add_consumer(stream, _consumer_config(durable, subject, ack_wait_s, max_ack_pending))
 
 
 async def publish_once(bus: Bus, subject: str, data: bytes, msg_id: str, headers: dict[str, str]) -> int:
@@ -195,8 +256,6 @@ async def publish_once(bus: Bus, subject: str, data: bytes, msg_id: str, headers
 
 async def pull_consumer(bus: Bus, stream: str, durable: str, subject: str, *, ack_wait_s: float,
                         max_ack_pending: int) -> PullConsumer:
-    config = ConsumerConfig(durable_name=durable, filter_subject=subject, ack_policy=AckPolicy.EXPLICIT,
-                            deliver_policy=DeliverPolicy.ALL, ack_wait=ack_wait_s, max_ack_pending=max_ack_pending,
-                            max_deliver=-1)
+    config = _consumer_config(durable, subject, ack_wait_s, max_ack_pending)
     sub = await bus.js.pull_subscribe(subject, durable=durable, stream=stream, config=config)
     return PullConsumer(sub)

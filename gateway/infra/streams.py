@@ -1,23 +1,70 @@
-"""The two JetStream streams, defined once: every role that needs one declares it the same way."""
+"""The two JetStream streams, defined once: every role that needs one declares it the same way.
+
+``ZG_EVENTS`` never drops an undelivered event: interest retention (an event leaves the stream once the
+dispatch consumer of its partition acknowledged it, i.e. after it is in Postgres), no age limit by
+default, and a byte cap with discard-new: when full, publishes are refused and capture waits, instead of
+old events being deleted. The 16 dispatch consumers are declared with the stream, so interest exists
+before the first event is published even on a fresh server with no dispatcher running yet.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from gateway.core.config import Settings
 from gateway.core.names import Names
-from gateway.infra.bus import Bus, ensure_stream
+from gateway.infra.bus import (
+    Bus,
+    StreamUsage,
+    delete_stream,
+    ensure_consumer,
+    ensure_stream,
+    stream_drained,
+    stream_usage,
+)
+
+log = logging.getLogger(__name__)
 
 OUTBOX_MAX_AGE_S = 30 * 86400
 DUPLICATE_WINDOW_S = 120
 
 
 async def ensure_events(bus: Bus, names: Names, settings: Settings) -> None:
-    """``ZG_EVENTS``: the event log, limits retention (age and bytes from settings)."""
-    await ensure_stream(bus, names.events_stream, [names.event_subjects], work_queue=False,
+    """``ZG_EVENTS`` (interest retention, discard-new) and its per-partition dispatch consumers."""
+    existing = await stream_usage(bus, names.events_stream)
+    if (existing is not None and existing.retention != "interest"
+            and not await _migrate_limits_stream(bus, names, existing)):
+        return
+    await ensure_stream(bus, names.events_stream, [names.event_subjects], retention="interest",
                         max_age_s=settings.events_max_age_s, max_bytes=settings.events_max_bytes,
-                        duplicate_window_s=DUPLICATE_WINDOW_S)
+                        duplicate_window_s=DUPLICATE_WINDOW_S, discard_new=True)
+    for partition in range(names.partitions):
+        await ensure_consumer(bus, names.events_stream, names.dispatch_durable(partition),
+                              names.partition_subject(partition), ack_wait_s=settings.dispatch_ack_wait_s,
+                              max_ack_pending=settings.dispatch_batch)
+
+
+async def _migrate_limits_stream(bus: Bus, names: Names, existing: StreamUsage) -> bool:
+    """A stream made by an older zapgate (limits retention) is replaced once dispatch has drained it.
+
+    JetStream cannot change a stream's retention in place. Everything acknowledged is already in
+    Postgres, so a drained stream can be recreated; until then it is used as it is (and logged).
+    """
+    if not await stream_drained(bus, names.events_stream):
+        log.warning("%s still uses %s retention with undelivered events; it is replaced once dispatch has "
+                    "drained it", names.events_stream, existing.retention)
+        return False
+    log.info("replacing %s (%s retention, drained) with interest retention", names.events_stream,
+             existing.retention)
+    await delete_stream(bus, names.events_stream)
+    return True
+
+
+async def events_usage(bus: Bus, names: Names) -> StreamUsage | None:
+    return await stream_usage(bus, names.events_stream)
 
 
 async def ensure_outbox(bus: Bus, names: Names) -> None:
     """``ZG_OUTBOX``: the send queue's doorbell, work-queue retention."""
-    await ensure_stream(bus, names.outbox_stream, [names.outbox_subjects], work_queue=True,
+    await ensure_stream(bus, names.outbox_stream, [names.outbox_subjects], retention="workqueue",
                         max_age_s=OUTBOX_MAX_AGE_S, max_bytes=-1, duplicate_window_s=DUPLICATE_WINDOW_S)

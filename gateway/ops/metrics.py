@@ -28,6 +28,10 @@ SEND_LATENCY = Histogram("zapgate_outbox_enqueue_to_sent_seconds", "Enqueue → 
                          buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600))
 CAPTURE_BUFFERED = Gauge("zapgate_capture_buffered", "Events captured and not yet published")
 
+EVENTS_STREAM_BYTES = Gauge("zapgate_events_stream_bytes", "Undelivered events held in JetStream, in bytes")
+EVENTS_STREAM_FULL = Gauge("zapgate_events_stream_full",
+                           "1 when the events stream is at its byte cap (capture is refused and waits)")
+
 
 @contextlib.contextmanager
 def metrics_server(port: int, host: str) -> Iterator[None]:

@@ -92,9 +92,19 @@ class Sender:
         self._task = asyncio.create_task(self._run(), name=f"sender-{self.host.id}")
 
     async def _run(self) -> None:
+        delay = 0.5
         while not self.stopping:
             await self.host.connected.wait()
-            await self._fetch_and_handle(1.0)
+            try:
+                await self._fetch_and_handle(1.0)
+                delay = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # NATS away or the consumer gone: keep the loop, try again
+                log.warning("outbox fetch failed (%s); retrying in %.1fs", type(exc).__name__, delay,
+                            extra={"instance_id": self.host.id})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def burst(self, fetch_timeout_s: float = 0.2) -> int:
         """Burst mode: send what is queued now, one at a time, then return how many were handled."""
@@ -135,17 +145,20 @@ class Sender:
         while True:
             await self._pace(row, outgoing)
             if not await self.host.still_owner():
-                self.stopping = True  # fenced out: the new owner sends it
+                self.stopping = True  # fenced out: hand the message back at once, the new owner sends it
+                with contextlib.suppress(Exception):
+                    await msg.nak()
                 return
             if not await self.store.claim(zaap_id, self.host.fence):
                 await msg.ack()  # deleted while waiting
                 return
             self._critical = asyncio.ensure_future(self._send(row, outgoing, msg))
-            done = await asyncio.shield(self._critical)
+            done, retry_in_s = await asyncio.shield(self._critical)
             self._critical = None
             if done:
                 return
             await msg.in_progress()
+            await asyncio.sleep(retry_in_s)  # outside the shield: a stop does not wait for a backoff
             await self.host.connected.wait()
 
     async def _gauge(self) -> None:
@@ -219,8 +232,11 @@ class Sender:
         return Outgoing(to=out.to, content=body, quoted_id=quoted, mentions=out.mentions, edit_id=edit,
                         zaap_id=out.zaap_id)
 
-    async def _send(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
-        """Send and record (runs shielded: shutdown never cuts it in half). True when finished."""
+    async def _send(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> tuple[bool, float]:
+        """Send and record (runs shielded: shutdown never cuts it in half).
+
+        Returns (finished, seconds to wait before the next attempt); the wait happens outside the shield.
+        """
         engine = self.host.engine
         try:
             if engine is None:
@@ -228,15 +244,14 @@ class Sender:
             message_id = await engine.send(await self._resolved(outgoing))
         except NotConnected:
             await self.store.release(row.zaap_id, None, count_attempt=False)
-            return False  # the caller waits for the reconnection outside the shield (stop can cancel it)
+            return False, 0.0  # the caller waits for the reconnection outside the shield (stop can cancel it)
         except EngineError as exc:
             attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
             if attempts >= MAX_ATTEMPTS or not exc.transient:
                 await self.store.claim(row.zaap_id, self.host.fence)
                 await self._finish_failed(row, msg, exc.message)
-                return True
-            await asyncio.sleep(min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1)))
-            return False
+                return True, 0.0
+            return False, min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1))
         self.last_sent = time.monotonic()
         await self.store.sent(row.zaap_id, message_id)
         self.sent += 1
@@ -244,7 +259,7 @@ class Sender:
         SEND_LATENCY.observe(max(0.0, time.time() - row.created_at.timestamp()))
         self._emit(row, outgoing, message_id, None)
         await msg.ack()
-        return True
+        return True, 0.0
 
     async def _finish_failed(self, row: OutboxRow, msg: Received, error: str) -> None:
         await self.store.failed(row.zaap_id, error)

@@ -148,8 +148,10 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._applier
         if still_owner:
-            await self._put_state(InstanceStatus.STOPPED)
-        await self.deps.leases.audit(self.lease, "stop")
+            with contextlib.suppress(Exception):  # Redis or Postgres away: the engine is stopped all the same
+                await self._put_state(InstanceStatus.STOPPED)
+        with contextlib.suppress(Exception):
+            await self.deps.leases.audit(self.lease, "stop")
 
     # events ---------------------------------------------------------------------------------------
     def on_event(self, event: EngineEvent) -> None:
@@ -231,6 +233,7 @@ class Session:
                                                 worker_id=self.lease.worker_id, fence=self.lease.fence)
 
     async def _restart_engine(self, *, fresh: bool) -> None:
+        self.connected.clear()  # the sender waits for the new connection, not a hot loop on the old flag
         if self.engine is not None:
             await self.engine.disconnect()
         if fresh:

@@ -131,8 +131,15 @@ class Worker:
         try:
             await session.start()
         except Exception:
-            log.exception("engine start failed", extra={"instance_id": lease.instance_id})
-            await self.state.put(lease.instance_id, status="ERROR", error="engine failed to start")
+            log.exception("engine start failed: releasing the instance", extra={"instance_id": lease.instance_id})
+            self.sessions.pop(lease.instance_id, None)
+            INSTANCES_RUNNING.set(len(self.sessions))
+            with contextlib.suppress(Exception):
+                await session.stop()
+            with contextlib.suppress(Exception):
+                await self.state.put(lease.instance_id, status="ERROR", error="engine failed to start")
+            with contextlib.suppress(Exception):
+                await self.leases.release(lease)  # placement (here or on a peer) tries again
 
     async def _hand_over(self, instance_id: str) -> None:
         """Stop a session we should not run (deleted → logout first) and release its lease."""
@@ -149,10 +156,14 @@ class Worker:
 
     # leases ------------------------------------------------------------------------------------------
     async def _renew_loop(self) -> None:
+        """Renew forever: nothing a round raises may end the loop (peers would take our instances)."""
         interval = self.settings.lease_ttl_s / 3
         while True:
             await asyncio.sleep(interval)
-            await self.renew_once()
+            try:
+                await self.renew_once()
+            except Exception:
+                log.exception("lease renewal round failed; next round in %.1fs", interval)
 
     async def _retention_loop(self) -> None:
         while True:

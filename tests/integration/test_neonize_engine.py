@@ -151,3 +151,30 @@ async def test_many_concurrent_connects_do_not_abort(tmp_path: Path) -> None:
         out, err = await asyncio.wait_for(proc.communicate(), 240)
         assert proc.returncode == 0, f"run {run}: exit {proc.returncode}\n{out.decode()}\n{err.decode()[-2000:]}"
         assert b"clean=True" in out and b"connect_attempts=120" in out
+
+
+async def test_a_connect_cancelled_while_waiting_for_the_lock_does_not_keep_it(settings: Settings) -> None:
+    engine = NeonizeEngine(EngineContext(instance_id="NZCANCEL01", settings=settings, emit=lambda _e: None))
+    lock = engine.runtime.lock
+    lock.acquire_exclusive()  # another connect holds the lock: this one waits in a pool thread
+    try:
+        waiting = asyncio.create_task(engine._connect_once())
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    finally:
+        lock.release_exclusive()  # the waiting thread now gets the lock... and must give it back
+
+    def take_and_give() -> bool:
+        got = threading.Event()
+
+        def worker() -> None:
+            lock.acquire_exclusive()
+            got.set()
+            lock.release_exclusive()
+
+        threading.Thread(target=worker, daemon=True).start()
+        return got.wait(5)
+
+    assert await asyncio.to_thread(take_and_give), "the cancelled connect kept the FFI lock"

@@ -205,7 +205,7 @@ async def test_held_while_disconnected_then_drained_and_cap(settings: Settings) 
         zaaps = [(await _send(stack, inst, "send-text", {"phone": TO, "message": f"m{n}"})).json()["zaapId"]
                  for n in range(5)]
         over = await _send(stack, inst, "send-text", {"phone": TO, "message": "too many"})
-        assert over.status_code == 429 and over.json()["error"] == "QUEUE_FULL"
+        assert over.status_code == 429 and over.json()["error"] == "QUEUE_FULL" and over.headers["Retry-After"] == "5"
         count = await stack.api.client.get(stack.api.path(inst, "queue/count"), headers=stack.api.client_headers)
         assert count.json() == {"count": 5}
         await asyncio.sleep(0.5)

@@ -12,7 +12,7 @@ async def test_ready_when_all_up(api: Api) -> None:
     assert (await api.client.get("/health")).json() == {"status": "ok"}
     r = await api.client.get("/ready")
     assert r.status_code == 200
-    assert r.json()["checks"] == {"postgres": "ok", "redis": "ok", "nats": "ok"}
+    assert r.json()["checks"] == {"postgres": "ok", "redis": "ok", "nats": "ok", "events_stream": "ok"}
 
 
 @pytest.mark.parametrize(("field", "url", "down"), [
@@ -37,3 +37,25 @@ async def test_metrics_exposed(api: Api) -> None:
     assert r.status_code == 200 and "zapgate_http_requests_total" in r.text
     assert "/instances/{instance_id}/token/{token}/status" in r.text
     assert inst["token"] not in r.text and inst["id"] not in r.text
+
+
+@pytest.mark.parametrize(("field", "url", "service", "route"), [
+    ("database_url", "postgresql://zapgate:zapgate@127.0.0.1:1/zapgate", "postgres", "status"),
+    ("redis_url", "redis://127.0.0.1:1/0", "redis", "status"),
+    ("nats_url", "nats://127.0.0.1:1", "nats", "send-text"),
+])
+async def test_outages_answer_503_with_retry_after_not_500(settings: Settings, field: str, url: str, service: str,
+                                                           route: str) -> None:
+    async for healthy in open_api(settings):
+        inst = await healthy.create_instance()
+    broken = settings.model_copy(update={field: url})
+    async for api in open_api(broken):
+        path = api.path(inst, route)
+        if route == "send-text":
+            r = await api.client.post(path, json={"phone": "5511988887777", "message": "hi"},
+                                      headers=api.client_headers)
+        else:
+            r = await api.client.get(path, headers=api.client_headers)
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "SERVICE_UNAVAILABLE" and service in r.json()["message"].lower()
+        assert int(r.headers["Retry-After"]) >= 1

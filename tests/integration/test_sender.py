@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+
+import pytest
 
 from gateway.core import content as c
 from gateway.core.commands import Outgoing
 from gateway.core.config import Settings
+from gateway.core.errors import EngineError
 from gateway.core.events import EngineEvent, MessageSent, dumps
 from gateway.core.names import Names
 from gateway.infra.bus import Bus, publish_once
@@ -22,12 +26,24 @@ from tests.support.polling import eventually
 TO = "5511988887777@s.whatsapp.net"
 
 
+class FlakyPhone(SandboxEngine):
+    """The sandbox phone, whose next ``failures`` sends fail the way WhatsApp fails them transiently."""
+
+    failures = 0
+
+    async def send(self, outgoing: Outgoing) -> str:
+        if self.failures:
+            self.failures -= 1
+            raise EngineError("sandbox: server error on purpose", transient=True)
+        return await super().send(outgoing)
+
+
 @dataclass
 class Host:
     """The smallest SenderHost: one sandbox engine, a fence, the events it would capture."""
 
     id: str
-    engine: SandboxEngine
+    engine: FlakyPhone
     fence: int = 1
     phone: str | None = "5511999990000"
     owner: bool = True
@@ -41,25 +57,16 @@ class Host:
         self.events.append(event)
 
 
-async def _queue(store: OutboxStore, bus: Bus, names: Names, instance_id: str, text: str, zaap_id: str) -> None:
-    out = Outgoing(to=TO, content=c.Text(text), zaap_id=zaap_id)
+@dataclass
+class Rig:
+    settings: Settings
+    names: Names
+    bus: Bus
+    store: OutboxStore
+    instance_id: str
 
-    async def publish() -> None:
-        await publish_once(bus, names.outbox_subject(instance_id), zaap_id.encode(), zaap_id, {})
-
-    await store.enqueue(zaap_id=zaap_id, instance_id=instance_id, kind="send-text", phone=TO, payload=dumps(out),
-                        media=None, delay_message=None, delay_typing=0, cap=100, publish=publish)
-
-
-async def test_burst_sends_what_is_queued_in_order_and_returns(api: Api, settings: Settings) -> None:
-    inst = await api.create_instance()
-    s = settings.model_copy(update={"send_gap_s": "0"})
-    names = Names.from_settings(s)
-    db = await Database.connect(s)
-    bus = await Bus.connect(s.nats_url)
-    try:
-        engine = SandboxEngine(EngineContext(instance_id=inst["id"], settings=s, emit=lambda _e: None))
-        host = Host(id=inst["id"], engine=engine)
+    async def host(self) -> Host:
+        engine = FlakyPhone(EngineContext(instance_id=self.instance_id, settings=self.settings, emit=lambda _e: None))
         await engine.connect()
 
         async def showing_qr() -> bool:
@@ -67,25 +74,93 @@ async def test_burst_sends_what_is_queued_in_order_and_returns(api: Api, setting
 
         await eventually(showing_qr)
         await engine.scan("5511999990000")
+        host = Host(id=self.instance_id, engine=engine)
         host.connected.set()
-        store = OutboxStore(db)
-        sender = Sender(host, store=store, bus=bus, settings=s, names=names)
-        zaaps = [f"Z{n:04d}" for n in range(5)]
-        for n, zaap in enumerate(zaaps):
-            await _queue(store, bus, names, inst["id"], f"m{n}", zaap)
+        return host
 
-        assert await sender.burst() == 5
-        assert [o.zaap_id for o in engine.sent] == zaaps
-        assert [e.zaap_id for e in host.events if isinstance(e, MessageSent)] == zaaps
-        assert [(await store.get(z)).status for z in zaaps] == ["SENT"] * 5  # type: ignore[union-attr]
-        assert await sender.burst() == 0  # nothing left: returns at once
+    def sender(self, host: Host) -> Sender:
+        return Sender(host, store=self.store, bus=self.bus, settings=self.settings, names=self.names)
 
-        host.owner = False  # fenced out: the message stays queued for the new owner
-        await _queue(store, bus, names, inst["id"], "late", "Z0099")
-        await sender.burst()
-        assert len(engine.sent) == 5 and (await store.get("Z0099")).status == "QUEUED"  # type: ignore[union-attr]
-        await sender.stop()
-        await engine.disconnect()
+    async def queue(self, text: str, zaap_id: str) -> None:
+        out = Outgoing(to=TO, content=c.Text(text), zaap_id=zaap_id)
+
+        async def publish() -> None:
+            await publish_once(self.bus, self.names.outbox_subject(self.instance_id), zaap_id.encode(), zaap_id, {})
+
+        await self.store.enqueue(zaap_id=zaap_id, instance_id=self.instance_id, kind="send-text", phone=TO,
+                                 payload=dumps(out), media=None, delay_message=None, delay_typing=0, cap=100,
+                                 publish=publish)
+
+    async def status(self, zaap_id: str) -> str:
+        row = await self.store.get(zaap_id)
+        assert row is not None
+        return row.status
+
+
+@pytest.fixture
+async def rig(api: Api, settings: Settings) -> AsyncIterator[Rig]:
+    inst = await api.create_instance()
+    s = settings.model_copy(update={"send_gap_s": "0", "outbox_ack_wait_s": 30})
+    db = await Database.connect(s)
+    bus = await Bus.connect(s.nats_url)
+    try:
+        yield Rig(s, Names.from_settings(s), bus, OutboxStore(db), inst["id"])
     finally:
         await bus.close()
         await db.close()
+
+
+async def test_burst_sends_what_is_queued_in_order_and_returns(rig: Rig) -> None:
+    host = await rig.host()
+    sender = rig.sender(host)
+    zaaps = [f"Z{n:04d}" for n in range(5)]
+    for n, zaap in enumerate(zaaps):
+        await rig.queue(f"m{n}", zaap)
+    assert await sender.burst() == 5
+    assert [o.zaap_id for o in host.engine.sent] == zaaps
+    assert [e.zaap_id for e in host.events if isinstance(e, MessageSent)] == zaaps
+    assert [await rig.status(z) for z in zaaps] == ["SENT"] * 5
+    assert await sender.burst() == 0  # nothing left: returns at once
+    await sender.stop()
+
+
+async def test_a_fenced_out_sender_hands_the_message_back_at_once(rig: Rig) -> None:
+    old = await rig.host()
+    old.owner = False  # another worker took the lease
+    first = rig.sender(old)
+    await rig.queue("late", "Z0099")
+    assert await first.burst() == 1 and old.engine.sent == [] and await rig.status("Z0099") == "QUEUED"
+    await first.stop()
+    new = await rig.host()
+    second = rig.sender(new)  # the new owner gets it now, not after the 30 s ack wait
+    assert await second.burst(fetch_timeout_s=2.0) == 1
+    assert [o.zaap_id for o in new.engine.sent] == ["Z0099"] and await rig.status("Z0099") == "SENT"
+    await second.stop()
+
+
+async def test_a_transient_failure_backs_off_outside_the_shield_so_stop_is_prompt(rig: Rig) -> None:
+    slow_retry = rig.settings.model_copy(update={"send_retry_initial_s": 25.0})
+    host = await rig.host()
+    host.engine.failures = 1
+    sender = Sender(host, store=rig.store, bus=rig.bus, settings=slow_retry, names=rig.names)
+    await rig.queue("m", "Z0100")
+    await sender.start()
+
+    async def failed_once() -> bool:
+        row = await rig.store.get("Z0100")
+        return row is not None and row.attempts == 1
+
+    await eventually(failed_once)
+    await asyncio.wait_for(sender.stop(), 5)  # the 25 s backoff was inside the shield: stop waited for it
+    assert await rig.status("Z0100") == "QUEUED" and host.engine.sent == []
+
+
+async def test_the_loop_survives_a_fetch_error(rig: Rig) -> None:
+    host = await rig.host()
+    own_bus = await Bus.connect(rig.settings.nats_url)
+    sender = Sender(host, store=rig.store, bus=own_bus, settings=rig.settings, names=rig.names)
+    await sender.start()
+    await own_bus.close()  # NATS gone under the loop: fetch fails with something other than a timeout
+    await asyncio.sleep(0.5)
+    assert sender._task is not None and not sender._task.done(), "the sender loop died"
+    await sender.stop()

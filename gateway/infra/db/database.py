@@ -12,6 +12,17 @@ import asyncpg
 
 from gateway.core.config import Settings
 
+# ConnectionError (refused, reset) is what asyncpg's connect raises for a server that is down; a bare OSError
+# is not counted: files raise those too
+OUTAGE_ERRORS = (ConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                 asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
+CONNECT_TIMEOUT_S = 5.0
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Postgres unreachable or refusing connections (not a bad query): the caller should retry later."""
+    return isinstance(exc, OUTAGE_ERRORS)
+
 
 class Database:
     """An asyncpg pool bound to the configured schema."""
@@ -27,6 +38,7 @@ class Database:
             min_size=0,
             max_size=max_size or settings.db_pool_max,
             command_timeout=30,
+            timeout=CONNECT_TIMEOUT_S,  # a connect to an unreachable server fails fast, not after 60 s
             server_settings={"search_path": settings.db_schema, "application_name": "zapgate"},
         )
         return cls(pool, settings.db_schema)

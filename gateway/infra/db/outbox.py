@@ -61,7 +61,7 @@ class OutboxStore:
                 instance_id)
             if queued >= cap:
                 raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
-                                "or delete queued messages", cap=cap)
+                                "or delete queued messages", cap=cap, retry_after_s=5)
             await conn.execute(
                 "INSERT INTO outbox (zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

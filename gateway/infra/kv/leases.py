@@ -2,6 +2,11 @@
 
 The lease value is ``<worker_id>:<fence>``. Every acquisition INCRs the instance's fence counter, so
 work done under an old acquisition can be refused by comparing fences (``holds``).
+
+FENCE_FLOOR: the counter is first raised to the current time in milliseconds. Redis keeps nothing on disk
+here, so after a Redis restart the counters are gone; without the floor the next owner would get fence 1,
+older than the fences already stored in Postgres and JetStream, and its events would look stale. With it,
+fences keep growing across restarts (as long as clocks do not go back by more than the time between them).
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from gateway.core.names import Names
 
 _ACQUIRE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[3]) then
+    redis.call('SET', KEYS[2], ARGV[3])
+  end
   local fence = redis.call('INCR', KEYS[2])
   redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
   return fence
@@ -64,7 +72,8 @@ class LeaseManager:
 
     async def acquire(self, instance_id: str) -> Lease | None:
         keys = [self.names.lease_key(instance_id), self.names.fence_key(instance_id)]
-        fence = int(await self._acquire(keys=keys, args=[self.worker_id, self.ttl_ms]))
+        floor = int(time.time() * 1000)  # see FENCE_FLOOR
+        fence = int(await self._acquire(keys=keys, args=[self.worker_id, self.ttl_ms, floor]))
         return Lease(instance_id, self.worker_id, fence) if fence else None
 
     async def renew_many(self, leases: list[Lease]) -> dict[str, bool]:

@@ -7,9 +7,18 @@ import time
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from gateway.core.names import Names
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeout)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Redis unreachable or timing out: the caller should retry later."""
+    return isinstance(exc, OUTAGE_ERRORS)
 
 
 def connect_redis(url: str) -> aioredis.Redis:

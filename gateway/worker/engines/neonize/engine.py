@@ -164,7 +164,7 @@ class NeonizeEngine(Engine):
         """One connect: exclusive lock until the first sign of life, then wait for the session to end."""
         self._alive = asyncio.Event()
         self._qr_deadline = None
-        await self.loop.run_in_executor(self.runtime.pool, self.runtime.lock.acquire_exclusive)
+        await self._acquire_exclusive()
         try:
             self._session = self.loop.run_in_executor(self.runtime.pool, self.client.connect)
             alive = asyncio.ensure_future(self._alive.wait())
@@ -181,6 +181,25 @@ class NeonizeEngine(Engine):
                 self.attempts = -1  # a QR refresh is not a failure
                 await self._stop_session()
         self._session.result()
+
+    async def _acquire_exclusive(self) -> None:
+        """Take the process-wide lock exclusively without ever leaking it.
+
+        The acquire blocks a pool thread. If this coroutine is cancelled while it waits, the thread still
+        gets the lock later: a callback gives it back then (before, the lock stayed held forever and
+        every other connect and stop of the process hung).
+        """
+        lock = self.runtime.lock
+        acquiring = self.loop.run_in_executor(self.runtime.pool, lock.acquire_exclusive)
+        try:
+            await asyncio.shield(acquiring)
+        except asyncio.CancelledError:
+            def give_back(done: asyncio.Future[None]) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    lock.release_exclusive()
+
+            acquiring.add_done_callback(give_back)
+            raise
 
     async def _stop_session(self) -> None:
         if self._session is not None and not self._session.done():
