@@ -22,7 +22,6 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.state import StateStore, connect_redis
-from gateway.infra.streams import ensure_outbox
 from gateway.media.factory import build_store
 from gateway.media.service import MediaService
 from gateway.ops.bootstrap import DEFAULT_PARTNER
@@ -35,7 +34,6 @@ async def _connect_bus_forever(zg: AppState, url: str) -> None:
     while zg.bus is None:
         try:
             bus = await Bus.connect(url, name="zapgate-api")
-            await ensure_outbox(bus, zg.names)
             zg.bus = bus
             log.info("connected to NATS")
         except Exception as exc:

@@ -7,9 +7,10 @@ queue (neonize cannot choose it). The DeliveryCallback carries both; every endpo
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from fastapi.responses import Response as RawResponse
 
 from gateway.api.auth import InstanceDep, State, instance_auth
@@ -23,20 +24,28 @@ from gateway.core.events import dumps
 from gateway.core.ids import new_zaap_id
 from gateway.core.models import Instance
 from gateway.core.phones import phone_to_jid
-from gateway.infra.bus import publish_once
 from gateway.infra.db.outbox import OutboxStore
 from gateway.ops.metrics import OUTBOX_QUEUED
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
 Json = Annotated[Any, Body()]
 
 
-async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[str, str]:
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200,
+                                              pattern=r"^[\x21-\x7e]+$")]
+
+
+async def enqueue(zg: AppState, instance: Instance, req: SendRequest, key: str | None = None) -> dict[str, str]:
+    """Commit the send to Postgres (the queue's truth), then ring the instance's bell (best effort).
+
+    The answer means the row is committed: a send is accepted while NATS is away (the worker's reconcile
+    loop finds it). ``key`` (``Idempotency-Key``) answers a retried request with the first send's ids.
+    """
     if zg.rate_limiter is not None:
         wait = await zg.rate_limiter.take(f"send:{instance.id}")
         if wait > 0:
             raise RateLimited(f"too many sends for this instance; retry in {wait:.1f}s", retry_after_s=wait)
-    bus = zg.need_bus()
     zaap_id = new_zaap_id()
     body = req.outgoing.content
     if req.media is not None:
@@ -44,17 +53,25 @@ async def enqueue(zg: AppState, instance: Instance, req: SendRequest) -> dict[st
         body = c.with_media(body, ref)
     outgoing = Outgoing(to=req.outgoing.to, content=body, quoted_id=req.outgoing.quoted_id,
                         mentions=req.outgoing.mentions, edit_id=req.outgoing.edit_id, zaap_id=zaap_id)
-    subject = zg.names.outbox_subject(instance.id)
-
-    async def publish() -> None:
-        await publish_once(bus, subject, zaap_id.encode(), zaap_id, {})
-
-    await OutboxStore(zg.db).enqueue(
+    answered, queued = await OutboxStore(zg.db).enqueue(
         zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
         media=None, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
-        cap=zg.settings.queue_cap, publish=publish)
-    OUTBOX_QUEUED.inc()
-    return {"zaapId": zaap_id, "messageId": zaap_id, "id": zaap_id}
+        cap=zg.settings.queue_cap, idempotency_key=key, key_ttl_s=zg.settings.idempotency_key_ttl_s)
+    if queued:
+        OUTBOX_QUEUED.inc()
+        await _ring(zg, instance.id)
+    return {"zaapId": answered, "messageId": answered, "id": answered}
+
+
+async def _ring(zg: AppState, instance_id: str) -> None:
+    """Wake the instance's sender now; when NATS is away the worker's reconcile loop does it instead."""
+    if zg.bus is None:
+        return
+    try:
+        await zg.bus.publish(zg.names.bell_subject(instance_id), b"")
+    except Exception as exc:
+        log.info("bell not rung (%s): the reconcile loop will find the send", type(exc).__name__,
+                 extra={"instance_id": instance_id})
 
 
 def _body(raw: Any) -> dict[str, Any]:
@@ -64,9 +81,9 @@ def _body(raw: Any) -> dict[str, Any]:
 
 
 def _route(action: str) -> None:
-    async def send(instance: InstanceDep, zg: State, body: Json) -> dict[str, str]:
+    async def send(instance: InstanceDep, zg: State, body: Json, key: IdempotencyKey = None) -> dict[str, str]:
         req = parse_send(action, _body(body), max_media_bytes=zg.settings.max_media_bytes)
-        return await enqueue(zg, instance, req)
+        return await enqueue(zg, instance, req, key)
 
     send.__name__ = action.replace("-", "_")
     router.post(f"/{action}")(send)
@@ -78,23 +95,24 @@ for _action in PARSERS:
 
 @router.post("/send-document/{extension}")
 async def send_document(instance: InstanceDep, zg: State, body: Json,
-                        extension: Annotated[str, Path(max_length=10)]) -> dict[str, str]:
+                        extension: Annotated[str, Path(max_length=10)], key: IdempotencyKey = None) -> dict[str, str]:
     req = parse_send("send-document", _body(body), max_media_bytes=zg.settings.max_media_bytes, extension=extension)
-    return await enqueue(zg, instance, req)
+    return await enqueue(zg, instance, req, key)
 
 
 @router.delete("/messages", status_code=204)
-async def delete_message(instance: InstanceDep, zg: State,
+async def delete_message(instance: InstanceDep, zg: State, *,
                          message_id: Annotated[str | None, Query(alias="messageId", max_length=128)] = None,
                          phone: Annotated[str | None, Query(max_length=64)] = None,
-                         owner: Annotated[str, Query(pattern="^(true|false)$")] = "true") -> Response:
+                         owner: Annotated[str, Query(pattern="^(true|false)$")] = "true",
+                         key: IdempotencyKey = None) -> Response:
     if not message_id:
         raise InvalidInput("is required", field="messageId")
     to = phone_to_jid(phone)
     req = SendRequest(kind="delete-message", phone=str(phone),
                       outgoing=Outgoing(to=to, content=c.Revoke(message_id, from_me=owner == "true")),
                       delay_message_s=0.0)
-    await enqueue(zg, instance, req)
+    await enqueue(zg, instance, req, key)
     return RawResponse(status_code=204)
 
 

@@ -149,10 +149,18 @@ class Settings(BaseSettings):
     webhook_breaker_cooldown_s: Annotated[float, Field(
         gt=0, le=3600, description="How long an open circuit leaves a webhook URL alone before a probe, in seconds",
     )] = 30.0
-    outbox_ack_wait_s: Annotated[float, Field(
-        gt=1, le=3600,
-        description="How long JetStream waits for a worker to ack a send before redelivering it, in seconds",
+    outbox_idle_poll_s: Annotated[float, Field(
+        gt=0, le=3600,
+        description="How often an idle sender looks at its queue without a bell, in seconds",
     )] = 30.0
+    outbox_reconcile_s: Annotated[float, Field(
+        gt=0, le=3600,
+        description="How often a worker checks Postgres for queued sends whose bell was missed, in seconds",
+    )] = 2.0
+    idempotency_key_ttl_s: Annotated[float, Field(
+        gt=0, le=30 * 86400,
+        description="How long an Idempotency-Key keeps answering with the send it first queued, in seconds",
+    )] = 86400.0
     queue_cap: Annotated[int, Field(
         ge=1, le=1_000_000, description="Maximum queued messages per instance; further sends are refused",
     )] = 1000

@@ -23,10 +23,6 @@ class Names:
     def events_stream(self) -> str:
         return f"{self.nats_prefix.upper()}_EVENTS"
 
-    @property
-    def outbox_stream(self) -> str:
-        return f"{self.nats_prefix.upper()}_OUTBOX"
-
     def partition_of(self, instance: str) -> int:
         return zlib.crc32(instance.encode()) % self.partitions
 
@@ -48,15 +44,9 @@ class Names:
     def event_subjects(self) -> str:
         return f"{self.nats_prefix}.evt.>"
 
-    def outbox_subject(self, instance: str) -> str:
-        return f"{self.nats_prefix}.out.{instance}"
-
-    @property
-    def outbox_subjects(self) -> str:
-        return f"{self.nats_prefix}.out.>"
-
-    def outbox_durable(self, instance: str) -> str:
-        return f"{self.nats_prefix}-out-{instance}"
+    def bell_subject(self, instance: str) -> str:
+        """Core NATS (no stream): the api rings it after committing a send; the instance's sender wakes."""
+        return f"{self.nats_prefix}.bell.{instance}"
 
     def control_subject(self, instance: str) -> str:
         return f"{self.nats_prefix}.ctl.{instance}"

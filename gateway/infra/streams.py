@@ -25,7 +25,6 @@ from gateway.infra.bus import (
 
 log = logging.getLogger(__name__)
 
-OUTBOX_MAX_AGE_S = 30 * 86400
 DUPLICATE_WINDOW_S = 120
 
 
@@ -62,9 +61,3 @@ async def _migrate_limits_stream(bus: Bus, names: Names, existing: StreamUsage) 
 
 async def events_usage(bus: Bus, names: Names) -> StreamUsage | None:
     return await stream_usage(bus, names.events_stream)
-
-
-async def ensure_outbox(bus: Bus, names: Names) -> None:
-    """``ZG_OUTBOX``: the send queue's doorbell, work-queue retention."""
-    await ensure_stream(bus, names.outbox_stream, [names.outbox_subjects], retention="workqueue",
-                        max_age_s=OUTBOX_MAX_AGE_S, max_bytes=-1, duplicate_window_s=DUPLICATE_WINDOW_S)

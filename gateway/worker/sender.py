@@ -1,10 +1,13 @@
 """The FIFO sender of one leased instance: one message in flight, paced, fenced, never sent twice.
 
-fetch one (JetStream, ``max_ack_pending=1``) → re-read its row → wait the pacing → check the lease →
-claim the row (QUEUED → SENDING; a deleted message stops here) → engine.send → record SENT and the
-WhatsApp id → emit ``MessageSent`` → ack. Transient failures are retried in place (order kept) with
-backoff, 5 attempts, then FAILED. A row found SENDING belongs to a worker that died mid-send: its outcome
-is unknown, so it is marked FAILED rather than risk a duplicate.
+Postgres is the queue: the oldest live row of the instance (``seq`` order) → wait the pacing → check the
+lease → claim it (QUEUED → SENDING with our fence; a deleted message stops here) → engine.send → record
+SENT and the WhatsApp id → emit ``MessageSent``. NATS only rings a bell (``zg.bell.<instance>``) after the
+api commits a row, so an idle sender wakes at once; without the bell (NATS away, a missed message) the
+worker's reconcile loop rings it, and the sender looks again on its own every ``outbox_idle_poll_s``.
+Transient failures are retried in place (order kept) with backoff, 5 attempts, then FAILED. A row found
+SENDING belongs to a worker that died mid-send: the engine says whether it left; if it cannot tell, the
+row is marked FAILED rather than risk a duplicate.
 """
 
 from __future__ import annotations
@@ -23,15 +26,13 @@ from gateway.core.errors import EngineError, NotConnected
 from gateway.core.events import EngineEvent, MessageReceived, MessageSent, PresenceState, loads
 from gateway.core.names import Names
 from gateway.core.phones import address
-from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
+from gateway.infra.bus import Bus
 from gateway.infra.db.outbox import OutboxRow, OutboxStore
-from gateway.infra.streams import ensure_outbox
 from gateway.ops.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
 from gateway.worker.engines.base import Engine
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-ORPHAN_WAIT_S = 5.0
 UNKNOWN_OUTCOME = "outcome unknown: the worker stopped while sending; not resent to avoid a duplicate"
 
 
@@ -71,93 +72,80 @@ class Sender:
         self.sent = 0
         self.failed = 0
         self.stopping = False
+        self._bell = asyncio.Event()
+        self._bell_sub: Any = None
         self._task: asyncio.Task[None] | None = None
         self._critical: asyncio.Task[Any] | None = None
-        self._current: Received | None = None
-        self._consumer: PullConsumer | None = None
         self._gauged_at = 0.0
 
     def __repr__(self) -> str:
         return f"<Sender {self.host.id} sent={self.sent} failed={self.failed}>"
 
-    async def open(self) -> None:
-        """Declare the outbox stream and bind this instance's durable consumer (no task started)."""
-        await ensure_outbox(self.bus, self.names)
-        self._consumer = await pull_consumer(
-            self.bus, self.names.outbox_stream, self.names.outbox_durable(self.host.id),
-            self.names.outbox_subject(self.host.id), ack_wait_s=self.settings.outbox_ack_wait_s, max_ack_pending=1)
+    def ring(self) -> None:
+        """Something may be queued: look now (the api's bell, or the worker's reconcile loop)."""
+        self._bell.set()
+
+    async def _on_bell(self, _data: bytes) -> None:
+        self.ring()
 
     async def start(self) -> None:
-        await self.open()
+        with contextlib.suppress(Exception):  # NATS away: the reconcile loop and the idle poll still wake us
+            self._bell_sub = await self.bus.subscribe(self.names.bell_subject(self.host.id), self._on_bell)
         self._task = asyncio.create_task(self._run(), name=f"sender-{self.host.id}")
 
     async def _run(self) -> None:
         delay = 0.5
         while not self.stopping:
             await self.host.connected.wait()
+            self._bell.clear()
             try:
-                await self._fetch_and_handle(1.0)
+                handled = await self._handle_next()
                 delay = 0.5
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # NATS away or the consumer gone: keep the loop, try again
-                log.warning("outbox fetch failed (%s); retrying in %.1fs", type(exc).__name__, delay,
+            except Exception as exc:  # Postgres away, or a bug in one message: keep the loop, try again
+                log.warning("sending failed (%s); retrying in %.1fs", type(exc).__name__, delay,
                             extra={"instance_id": self.host.id})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
+                continue
+            if not handled:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._bell.wait(), self.settings.outbox_idle_poll_s)
 
-    async def burst(self, fetch_timeout_s: float = 0.2) -> int:
+    async def burst(self) -> int:
         """Burst mode: send what is queued now, one at a time, then return how many were handled."""
-        if self._consumer is None:
-            await self.open()
         handled = 0
-        while not self.stopping and (got := await self._fetch_and_handle(fetch_timeout_s)):
-            handled += got
+        while not self.stopping and await self._handle_next():
+            handled += 1
         return handled
 
-    async def _fetch_and_handle(self, timeout_s: float) -> int:
-        assert self._consumer is not None
-        msgs = await self._consumer.fetch(1, timeout_s)
-        for msg in msgs:
-            self._current = msg
-            try:
-                await self._process(msg)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("sender failed; the message will be retried", extra={"instance_id": self.host.id})
-                await asyncio.sleep(1)
-                with contextlib.suppress(Exception):
-                    await msg.nak()
-            self._current = None
+    async def _handle_next(self) -> bool:
+        """Process the oldest live row; False when the queue is empty (or we were fenced out)."""
+        row = await self.store.next_live(self.host.id)
+        if row is None:
             await self._gauge()
-        return len(msgs)
+            return False
+        await self._process(row)
+        await self._gauge()
+        return not self.stopping
 
-    async def _process(self, msg: Received) -> None:
-        zaap_id = msg.data.decode()
-        row = await self._row(zaap_id)
-        if row is None or row.status in ("SENT", "FAILED", "DELETED"):
-            await msg.ack()  # already done (a redelivery) or dropped from the queue
-            return
+    async def _process(self, row: OutboxRow) -> None:
         outgoing = loads(Outgoing, row.payload)
-        if row.status == "SENDING" and not await self._recover(row, outgoing, msg):
+        if row.status == "SENDING" and not await self._recover(row, outgoing):
             return
         while True:
             await self._pace(row, outgoing)
             if not await self.host.still_owner():
-                self.stopping = True  # fenced out: hand the message back at once, the new owner sends it
-                with contextlib.suppress(Exception):
-                    await msg.nak()
+                self.stopping = True  # fenced out: the row stays QUEUED for the new owner
                 return
-            if not await self.store.claim(zaap_id, self.host.fence):
-                await msg.ack()  # deleted while waiting
-                return
-            self._critical = asyncio.ensure_future(self._send(row, outgoing, msg))
+            if not await self.store.claim(row.zaap_id, self.host.fence):
+                return  # deleted while waiting
+            self._critical = asyncio.ensure_future(self._send(row, outgoing))
             done, retry_in_s = await asyncio.shield(self._critical)
             self._critical = None
             if done:
                 return
-            await msg.in_progress()
             await asyncio.sleep(retry_in_s)  # outside the shield: a stop does not wait for a backoff
             await self.host.connected.wait()
 
@@ -168,30 +156,17 @@ class Sender:
             with contextlib.suppress(Exception):
                 QUEUE_DEPTH.labels(self.host.id).set(await self.store.count(self.host.id))
 
-    async def _row(self, zaap_id: str) -> OutboxRow | None:
-        """The row; the api publishes before it commits, so a missing row is waited for a moment.
-
-        Still missing after ``ORPHAN_WAIT_S`` means the api's transaction rolled back: nothing to send.
-        """
-        for _ in range(int(ORPHAN_WAIT_S / 0.02)):
-            row = await self.store.get(zaap_id)
-            if row is not None:
-                return row
-            await asyncio.sleep(0.02)
-        return await self.store.get(zaap_id)
-
-    async def _recover(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> bool:
+    async def _recover(self, row: OutboxRow, outgoing: Outgoing) -> bool:
         """A row left SENDING by a worker that died mid-send. True: send it now (it never left)."""
         engine = self.host.engine
         found = await engine.sent_id(row.zaap_id) if engine is not None else UNKNOWN
         if found is UNKNOWN:
-            await self._finish_failed(row, msg, UNKNOWN_OUTCOME)
+            await self._finish_failed(row, UNKNOWN_OUTCOME)
             return False
         if isinstance(found, str):  # it did leave: record it, do not send again
             await self.store.sent(row.zaap_id, found)
             self.sent += 1
             self._emit(row, outgoing, found, None)
-            await msg.ack()
             return False
         await self.store.release(row.zaap_id, None, count_attempt=False)
         return True
@@ -232,7 +207,7 @@ class Sender:
         return Outgoing(to=out.to, content=body, quoted_id=quoted, mentions=out.mentions, edit_id=edit,
                         zaap_id=out.zaap_id)
 
-    async def _send(self, row: OutboxRow, outgoing: Outgoing, msg: Received) -> tuple[bool, float]:
+    async def _send(self, row: OutboxRow, outgoing: Outgoing) -> tuple[bool, float]:
         """Send and record (runs shielded: shutdown never cuts it in half).
 
         Returns (finished, seconds to wait before the next attempt); the wait happens outside the shield.
@@ -249,7 +224,7 @@ class Sender:
             attempts = await self.store.release(row.zaap_id, exc.message, count_attempt=True)
             if attempts >= MAX_ATTEMPTS or not exc.transient:
                 await self.store.claim(row.zaap_id, self.host.fence)
-                await self._finish_failed(row, msg, exc.message)
+                await self._finish_failed(row, exc.message)
                 return True, 0.0
             return False, min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1))
         self.last_sent = time.monotonic()
@@ -258,15 +233,13 @@ class Sender:
         OUTBOX_SENT.inc()
         SEND_LATENCY.observe(max(0.0, time.time() - row.created_at.timestamp()))
         self._emit(row, outgoing, message_id, None)
-        await msg.ack()
         return True, 0.0
 
-    async def _finish_failed(self, row: OutboxRow, msg: Received, error: str) -> None:
+    async def _finish_failed(self, row: OutboxRow, error: str) -> None:
         await self.store.failed(row.zaap_id, error)
         self.failed += 1
         OUTBOX_FAILED.inc()
         self._emit(row, loads(Outgoing, row.payload), "", error)
-        await msg.ack()
 
     def _emit(self, row: OutboxRow, out: Outgoing, message_id: str, error: str | None) -> None:
         chat = address(out.to)
@@ -280,7 +253,7 @@ class Sender:
                                           message=sent_as))
 
     async def stop(self) -> None:
-        """Finish a send in progress, hand an unstarted message back at once (nak), stop fetching."""
+        """Finish a send in progress (its record is shielded), stop looking, leave the bell."""
         self.stopping = True
         if self._critical is not None:
             with contextlib.suppress(Exception):
@@ -289,8 +262,6 @@ class Sender:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._current is not None:
+        if self._bell_sub is not None:
             with contextlib.suppress(Exception):
-                await self._current.nak()
-        if self._consumer is not None:
-            await self._consumer.close()
+                await self.bus.unserve(self._bell_sub)

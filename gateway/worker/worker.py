@@ -53,8 +53,9 @@ class Worker:
         self.capture = Capture(bus, settings)
         self.ledger = SandboxLedger(redis, self.names, worker_id)
         self.media = MediaService(settings, build_store(settings), MediaIndex(db))
+        self.outbox = OutboxStore(db)
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
-                                leases=self.leases, bus=bus, capture=self.capture, outbox=OutboxStore(db),
+                                leases=self.leases, bus=bus, capture=self.capture, outbox=self.outbox,
                                 media=self.media, record_send=self.ledger.record, lookup_send=self.ledger.lookup)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
@@ -82,6 +83,7 @@ class Worker:
         await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves
         self._tasks.spawn(self._renew_loop(), name="renew")
         self._tasks.spawn(self._retention_loop(), name="media-retention")
+        self._tasks.spawn(self._reconcile_loop(), name="outbox-reconcile")
         try:
             while not stop.is_set():
                 try:
@@ -164,6 +166,26 @@ class Worker:
                 await self.renew_once()
             except Exception:
                 log.exception("lease renewal round failed; next round in %.1fs", interval)
+
+    async def _reconcile_loop(self) -> None:
+        """Ring the senders of instances with queued sends: a bell the api rang may have been missed."""
+        while True:
+            await asyncio.sleep(self.settings.outbox_reconcile_s)
+            try:
+                await self.reconcile_once()
+            except Exception as exc:
+                log.warning("outbox reconcile failed: %s", type(exc).__name__)
+
+    async def reconcile_once(self) -> int:
+        """One reconcile round (also the burst mode for tests); returns how many senders were rung."""
+        sessions = dict(self.sessions)
+        rung = 0
+        for instance_id in await self.outbox.with_work(list(sessions)) if sessions else []:
+            sender = sessions[instance_id].sender
+            if sender is not None:
+                sender.ring()
+                rung += 1
+        return rung
 
     async def _retention_loop(self) -> None:
         while True:

@@ -29,9 +29,8 @@ def _worker(env: dict[str, str], wid: str) -> subprocess.Popen[bytes]:
 @pytest.mark.parametrize("how", ["kill", "term"])
 async def test_sender_failover_sends_each_message_once(settings: Settings, how: str) -> None:
     s = settings.model_copy(update={"lease_ttl_s": 2.0, "heartbeat_ttl_s": 1.5, "placement_interval_s": 0.2,
-                                    "send_gap_s": "0", "sandbox_send_delay_s": 0.01, "outbox_ack_wait_s": 3.0})
-    env = settings_env(s, ZAPGATE_PLACEMENT_INTERVAL_S="0.2", ZAPGATE_SANDBOX_SEND_DELAY_S="0.01",
-                       ZAPGATE_OUTBOX_ACK_WAIT_S="3")
+                                    "send_gap_s": "0", "sandbox_send_delay_s": 0.01})
+    env = settings_env(s, ZAPGATE_PLACEMENT_INTERVAL_S="0.2", ZAPGATE_SANDBOX_SEND_DELAY_S="0.01")
     names = Names.from_settings(s)
     redis = connect_redis(s.redis_url)
     procs = {w: _worker(env, w) for w in ("wa", "wb")}

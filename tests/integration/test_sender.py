@@ -14,7 +14,7 @@ from gateway.core.config import Settings
 from gateway.core.errors import EngineError
 from gateway.core.events import EngineEvent, MessageSent, dumps
 from gateway.core.names import Names
-from gateway.infra.bus import Bus, publish_once
+from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.outbox import OutboxStore
 from gateway.worker.engines.base import EngineContext
@@ -83,13 +83,8 @@ class Rig:
 
     async def queue(self, text: str, zaap_id: str) -> None:
         out = Outgoing(to=TO, content=c.Text(text), zaap_id=zaap_id)
-
-        async def publish() -> None:
-            await publish_once(self.bus, self.names.outbox_subject(self.instance_id), zaap_id.encode(), zaap_id, {})
-
         await self.store.enqueue(zaap_id=zaap_id, instance_id=self.instance_id, kind="send-text", phone=TO,
-                                 payload=dumps(out), media=None, delay_message=None, delay_typing=0, cap=100,
-                                 publish=publish)
+                                 payload=dumps(out), media=None, delay_message=None, delay_typing=0, cap=100)
 
     async def status(self, zaap_id: str) -> str:
         row = await self.store.get(zaap_id)
@@ -100,7 +95,7 @@ class Rig:
 @pytest.fixture
 async def rig(api: Api, settings: Settings) -> AsyncIterator[Rig]:
     inst = await api.create_instance()
-    s = settings.model_copy(update={"send_gap_s": "0", "outbox_ack_wait_s": 30})
+    s = settings.model_copy(update={"send_gap_s": "0"})
     db = await Database.connect(s)
     bus = await Bus.connect(s.nats_url)
     try:
@@ -124,16 +119,16 @@ async def test_burst_sends_what_is_queued_in_order_and_returns(rig: Rig) -> None
     await sender.stop()
 
 
-async def test_a_fenced_out_sender_hands_the_message_back_at_once(rig: Rig) -> None:
+async def test_a_fenced_out_sender_leaves_the_message_to_the_new_owner(rig: Rig) -> None:
     old = await rig.host()
     old.owner = False  # another worker took the lease
     first = rig.sender(old)
     await rig.queue("late", "Z0099")
-    assert await first.burst() == 1 and old.engine.sent == [] and await rig.status("Z0099") == "QUEUED"
+    assert await first.burst() == 0 and old.engine.sent == [] and await rig.status("Z0099") == "QUEUED"
     await first.stop()
     new = await rig.host()
-    second = rig.sender(new)  # the new owner gets it now, not after the 30 s ack wait
-    assert await second.burst(fetch_timeout_s=2.0) == 1
+    second = rig.sender(new)  # the new owner sends it at once
+    assert await second.burst() == 1
     assert [o.zaap_id for o in new.engine.sent] == ["Z0099"] and await rig.status("Z0099") == "SENT"
     await second.stop()
 
@@ -155,12 +150,23 @@ async def test_a_transient_failure_backs_off_outside_the_shield_so_stop_is_promp
     assert await rig.status("Z0100") == "QUEUED" and host.engine.sent == []
 
 
-async def test_the_loop_survives_a_fetch_error(rig: Rig) -> None:
+async def test_the_loop_survives_postgres_errors_and_a_rung_bell_wakes_it(rig: Rig) -> None:
+    slow_poll = rig.settings.model_copy(update={"outbox_idle_poll_s": 600.0})
     host = await rig.host()
-    own_bus = await Bus.connect(rig.settings.nats_url)
-    sender = Sender(host, store=rig.store, bus=own_bus, settings=rig.settings, names=rig.names)
-    await sender.start()
-    await own_bus.close()  # NATS gone under the loop: fetch fails with something other than a timeout
-    await asyncio.sleep(0.5)
-    assert sender._task is not None and not sender._task.done(), "the sender loop died"
+    sender = Sender(host, store=rig.store, bus=rig.bus, settings=slow_poll, names=rig.names)
+    db = rig.store.db
+    await db.pool.execute("ALTER TABLE outbox RENAME TO outbox_away")  # the queue cannot be read
+    try:
+        await sender.start()
+        await asyncio.sleep(0.3)
+        assert sender._task is not None and not sender._task.done(), "the sender loop died"
+    finally:
+        await db.pool.execute("ALTER TABLE outbox_away RENAME TO outbox")
+    await rig.queue("after", "Z0200")
+    await rig.bus.publish(rig.names.bell_subject(rig.instance_id), b"")  # what the api does after a commit
+
+    async def sent() -> bool:
+        return [o.zaap_id for o in host.engine.sent] == ["Z0200"]
+
+    await eventually(sent)  # woken by the bell, not by the 600 s idle poll
     await sender.stop()

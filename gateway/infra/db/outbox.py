@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,14 +47,21 @@ class OutboxStore:
 
     async def enqueue(self, *, zaap_id: str, instance_id: str, kind: str, phone: str, payload: bytes,
                       media: bytes | None, delay_message: float | None, delay_typing: float, cap: int,
-                      publish: Callable[[], Awaitable[None]]) -> None:
-        """Insert and publish under a per-instance lock: the cap is exact and JetStream order = row order.
+                      idempotency_key: str | None = None, key_ttl_s: float = 86400.0) -> tuple[str, bool]:
+        """Commit the row (the queue's truth) under a per-instance lock, so the cap is exact and ``seq`` is
+        the request order. No network call happens inside: the bell is rung after the commit.
 
-        The JetStream publish happens inside the transaction, so a message is answered "queued" only
-        when both hold it; a publish failure rolls the row back.
+        With ``idempotency_key``: a key seen within ``key_ttl_s`` answers the first send's zaapId and queues
+        nothing. Returns (zaap_id, queued now).
         """
         async with self.db.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('zapgate:outbox:' || $1))", instance_id)
+            if idempotency_key is not None:
+                first = await conn.fetchval(
+                    "SELECT zaap_id FROM outbox_keys WHERE instance_id = $1 AND key = $2 "
+                    "AND created_at > now() - make_interval(secs => $3)", instance_id, idempotency_key, key_ttl_s)
+                if first is not None:
+                    return str(first), False
             queued = await conn.fetchval(
                 "SELECT count(*) FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING')",
                 instance_id)
@@ -66,7 +72,26 @@ class OutboxStore:
                 "INSERT INTO outbox (zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing)
-            await publish()
+            if idempotency_key is not None:
+                await conn.execute(
+                    "INSERT INTO outbox_keys (instance_id, key, zaap_id) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (instance_id, key) DO UPDATE SET zaap_id = EXCLUDED.zaap_id, created_at = now()",
+                    instance_id, idempotency_key, zaap_id)
+        return zaap_id, True
+
+    async def next_live(self, instance_id: str) -> OutboxRow | None:
+        """The oldest row still to send (SENDING first: a send cut short), or None when the queue is empty."""
+        r = await self.db.pool.fetchrow(
+            f"SELECT {_COLS} FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING') "
+            "ORDER BY seq LIMIT 1", instance_id)
+        return None if r is None else _row(r)
+
+    async def with_work(self, instance_ids: list[str]) -> list[str]:
+        """Which of these instances have something to send (the worker's reconcile loop, one query)."""
+        rows = await self.db.pool.fetch(
+            "SELECT DISTINCT instance_id FROM outbox WHERE instance_id = ANY($1::text[]) "
+            "AND status IN ('QUEUED', 'SENDING')", instance_ids)
+        return [str(r["instance_id"]) for r in rows]
 
     async def get(self, zaap_id: str) -> OutboxRow | None:
         r = await self.db.pool.fetchrow(f"SELECT {_COLS} FROM outbox WHERE zaap_id = $1", zaap_id)
