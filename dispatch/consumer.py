@@ -33,8 +33,10 @@ from gateway.core.models import CallbackKind, Instance
 from gateway.core.names import Names
 from gateway.core.placement import plan
 from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
+from gateway.infra.db import retention
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
+from gateway.infra.db.retention import RetentionPolicy
 from gateway.infra.kv.leases import Lease, LeaseManager
 from gateway.infra.streams import ensure_events
 from gateway.ops.runtime import TaskGroupOwner
@@ -79,6 +81,7 @@ class Dispatcher:
         await self.start()
         sub = await self.bus.subscribe(self.names.replay_subject, self._on_replay)
         await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
+        self._tasks.spawn(self._retention_loop(), name="retention")
         try:
             while not stop.is_set():
                 try:
@@ -262,6 +265,21 @@ class Dispatcher:
                       for hook, payload in payloads
                       if instance is not None and instance.callbacks.get(CallbackKind(hook.value))]
         return PersistItem(envelope=envelope, body=msg.data, partition=partition, deliveries=deliveries)
+
+    async def _retention_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.retention_interval_s)
+            try:
+                await self.retention_once()
+            except Exception as exc:
+                log.warning("retention round failed: %s", type(exc).__name__)
+
+    async def retention_once(self) -> dict[str, int] | None:
+        """One retention round (burst mode); None when another dispatcher holds the round."""
+        deleted = await retention.run_once(self.store.db, RetentionPolicy.from_settings(self.settings))
+        if deleted and any(deleted.values()):
+            log.info("retention deleted %s", {t: n for t, n in deleted.items() if n})
+        return deleted
 
     async def _on_replay(self, data: bytes) -> None:
         try:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gateway.core.retention import parse_overrides
+
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - the refused default
 EXIT_CONFIG_ERROR = 78  # EX_CONFIG from sysexits.h
 
@@ -112,6 +114,14 @@ class Settings(BaseSettings):
         gt=0.1, le=120, description="How long the api waits for the owning worker to answer a control call, in seconds",
     )] = 10.0
 
+    capture_ack_timeout_s: Annotated[float, Field(
+        gt=0, le=600,
+        description="How long an engine callback waits for JetStream to hold its event before it returns, in seconds",
+    )] = 10.0
+    capture_drain_s: Annotated[float, Field(
+        gt=0, le=600,
+        description="At a graceful stop, how long to wait for JetStream before keeping the rest in Postgres, in s",
+    )] = 5.0
     capture_buffer: Annotated[int, Field(
         ge=10, le=1_000_000, description="Events buffered per instance in a worker before new events are refused",
     )] = 10_000
@@ -256,6 +266,19 @@ class Settings(BaseSettings):
     )] = None
     s3_path_style: Annotated[bool, Field(description="Use path-style S3 addressing (MinIO)")] = False
 
+    retention_days: Annotated[int, Field(
+        ge=1, le=3650,
+        description="Age after which delivered events, webhooks, messages and sends are deleted, in days",
+    )] = 30
+    retention_overrides: Annotated[str, Field(
+        description="Per-table retention in days, e.g. events=7,messages=90 (tables: see docs/operations.md)",
+    )] = ""
+    retention_batch: Annotated[int, Field(
+        ge=100, le=1_000_000, description="Rows deleted per statement by the retention job",
+    )] = 5000
+    retention_interval_s: Annotated[float, Field(
+        gt=0, le=86400, description="How often dispatch runs the retention job, in seconds",
+    )] = 3600.0
     sentry_dsn: Annotated[SecretStr | None, Field(
         description="Sentry DSN; errors are reported to Sentry when set",
     )] = None
@@ -299,6 +322,12 @@ class Settings(BaseSettings):
     def _schema(cls, v: str) -> str:
         if not _PREFIX_RE.match(v):
             raise ValueError("must be a plain lowercase identifier")
+        return v
+
+    @field_validator("retention_overrides")
+    @classmethod
+    def _retention(cls, v: str) -> str:
+        parse_overrides(v)
         return v
 
     @field_validator("send_gap_s")

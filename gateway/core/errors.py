@@ -218,6 +218,9 @@ class RemoteError(ZapgateError):
     def http_status(self) -> int:
         return self.remote_status
 
+    def headers(self) -> dict[str, str]:
+        return _retry_after(2.0) if self.remote_status in (429, 503) else {}
+
     def body(self) -> dict[str, object]:
         out: dict[str, object] = {"error": self.remote_code, "message": self.message}
         if self.field:

@@ -20,6 +20,7 @@ from gateway.core.errors import CaptureFull
 from gateway.core.events import EngineEvent, Envelope, encode, event_id_for
 from gateway.core.names import Names
 from gateway.infra.bus import Bus, publish_once
+from gateway.infra.db.spill import SpillStore
 from gateway.infra.streams import ensure_events
 from gateway.ops.metrics import CAPTURE_BUFFERED, EVENTS_CAPTURED, EVENTS_PUBLISHED
 
@@ -31,7 +32,7 @@ Prepare = Callable[[Envelope], Awaitable[Envelope | None]]
 
 @dataclass(slots=True)
 class _Lane:
-    buffer: deque[tuple[Envelope, Prepare | None]] = field(default_factory=deque)
+    buffer: deque[tuple[Envelope, Prepare | None, asyncio.Future[None]]] = field(default_factory=deque)
     seq: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -40,8 +41,9 @@ class _Lane:
 
 
 class Capture:
-    def __init__(self, bus: Bus, settings: Settings) -> None:
+    def __init__(self, bus: Bus, settings: Settings, spill: SpillStore | None = None) -> None:
         self.bus = bus
+        self.spill_store = spill
         self.names = Names.from_settings(settings)
         self.settings = settings
         self.limit = settings.capture_buffer
@@ -58,9 +60,12 @@ class Capture:
         lane = self.lanes.get(instance_id)
         return len(lane.buffer) if lane else 0
 
-    def offer(self, instance_id: str, fence: int, event: EngineEvent, prepare: Prepare | None = None) -> Envelope:
+    def offer(self, instance_id: str, fence: int, event: EngineEvent,
+              prepare: Prepare | None = None) -> asyncio.Future[None]:
         """Stamp and buffer an event (synchronous: called from the engine callback).
 
+        Returns a future resolved once JetStream acknowledged the event: the engine callback waits for it
+        (``capture_ack_timeout_s``), so what WhatsApp handed over is acknowledged only once it is durable.
         ``prepare`` (e.g. downloading media) runs in this instance's publish lane just before publishing:
         later events of the instance wait for it, other instances do not.
         """
@@ -74,14 +79,15 @@ class Capture:
         envelope = Envelope(instance_id=instance_id, seq=lane.seq,
                             event_id=event_id_for(instance_id, event, lane.seq, str(fence)),
                             at_ms=int(time.time() * 1000), event=event, fence=fence)
-        lane.buffer.append((envelope, prepare))
+        durable: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        lane.buffer.append((envelope, prepare, durable))
         lane.idle.clear()
         lane.wake.set()
         EVENTS_CAPTURED.labels(type(event).__name__).inc()
         CAPTURE_BUFFERED.inc()
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._publish_loop(instance_id, lane), name=f"capture-{instance_id}")
-        return envelope
+        return durable
 
     async def _publish_loop(self, instance_id: str, lane: _Lane) -> None:
         subject = self.names.event_subject(self.names.partition_of(instance_id), instance_id)
@@ -92,7 +98,7 @@ class Capture:
                 lane.wake.clear()
                 await lane.wake.wait()
                 continue
-            envelope, prepare = lane.buffer[0]
+            envelope, prepare, durable = lane.buffer[0]
             if prepare is not None:
                 try:
                     prepared = await prepare(envelope)
@@ -103,8 +109,9 @@ class Capture:
                 if prepared is None:  # nothing to publish (a failed media follow-up)
                     lane.buffer.popleft()
                     CAPTURE_BUFFERED.dec()
+                    _resolve(durable)
                     continue
-                lane.buffer[0] = (prepared, None)
+                lane.buffer[0] = (prepared, None, durable)
                 envelope = prepared
             try:
                 await publish_once(self.bus, subject, encode(envelope), envelope.event_id,
@@ -117,6 +124,7 @@ class Capture:
                 continue
             delay = 0.05
             lane.buffer.popleft()
+            _resolve(durable)
             self.published += 1
             EVENTS_PUBLISHED.inc()
             CAPTURE_BUFFERED.dec()
@@ -134,14 +142,63 @@ class Capture:
             return False
         return True
 
-    async def forget(self, instance_id: str) -> None:
-        lane = self.lanes.pop(instance_id, None)
-        if lane is not None and lane.task is not None:
-            lane.closed = True
-            lane.wake.set()
+    async def spill(self, instance_id: str) -> int:
+        """Keep what the lane still holds in Postgres (JetStream is away at stop): the next owner publishes it.
+
+        Returns how many events were kept. Media not yet downloaded is published as captured.
+        """
+        lane = self.lanes.get(instance_id)
+        if lane is None or not lane.buffer or self.spill_store is None:
+            return 0
+        lane.closed = True  # stop publishing: from now on the rows are the truth
+        lane.wake.set()
+        if lane.task is not None:
             lane.task.cancel()
+            await asyncio.gather(lane.task, return_exceptions=True)
+        kept = [(env.event_id, instance_id, env.seq, encode(env)) for env, _prepare, _durable in lane.buffer]
+        await self.spill_store.put(kept)
+        for _env, _prepare, durable in lane.buffer:
+            _resolve(durable)  # durable in Postgres
+        lane.buffer.clear()
+        log.warning("kept %d unpublished events in Postgres for the next owner", len(kept),
+                    extra={"instance_id": instance_id})
+        return len(kept)
+
+    async def replay_spilled(self, instance_id: str) -> int:
+        """Publish what a previous owner spilled, oldest first, before this owner captures anything."""
+        if self.spill_store is None:
+            return 0
+        spilled = await self.spill_store.of(instance_id)
+        subject = self.names.event_subject(self.names.partition_of(instance_id), instance_id)
+        for event_id, body in spilled:
+            await publish_once(self.bus, subject, body, event_id, {})
+        if spilled:
+            await self.spill_store.remove([event_id for event_id, _ in spilled])
+            log.info("published %d events spilled by the previous owner", len(spilled),
+                     extra={"instance_id": instance_id})
+        return len(spilled)
+
+    async def forget(self, instance_id: str) -> None:
+        """Drop the instance's lane (its lease is gone): waiting callbacks are told the events were not kept."""
+        lane = self.lanes.pop(instance_id, None)
+        if lane is None:
+            return
+        lane.closed = True
+        lane.wake.set()
+        if lane.task is not None:
+            lane.task.cancel()
+        for _envelope, _prepare, durable in lane.buffer:
+            if not durable.done():
+                durable.set_exception(CaptureFull("the instance moved to another worker before this event was "
+                                                  "stored", instance_id=instance_id, limit=self.limit))
+                durable.exception()  # retrieved here: nobody may be waiting any more
 
     async def close(self) -> None:
         for instance_id in list(self.lanes):
             await self.drain(instance_id)
             await self.forget(instance_id)
+
+
+def _resolve(durable: asyncio.Future[None]) -> None:
+    if not durable.done():
+        durable.set_result(None)

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from gateway.core import content as c
@@ -55,7 +56,7 @@ class SenderHost(Protocol):
 
     async def still_owner(self) -> bool: ...  # the lease is still ours (checked before each send)
 
-    def on_event(self, event: EngineEvent) -> None: ...  # capture an event (``MessageSent``) in order
+    def on_event(self, event: EngineEvent) -> Awaitable[None] | None: ...  # capture an event in order
 
 
 class Sender:

@@ -102,6 +102,8 @@ class Session:
         self.engine = self._build_engine()
         self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
         await self.deps.leases.audit(self.lease, "start")
+        if self.deps.capture is not None:
+            await self.deps.capture.replay_spilled(self.id)  # a previous owner's events come first
         await self.engine.connect()
         if self.deps.outbox is not None:
             self.sender = Sender(self, store=self.deps.outbox, bus=self.deps.bus, settings=self.deps.settings,
@@ -141,8 +143,11 @@ class Session:
                 await (self.engine.logout() if logout else self.engine.disconnect())
             except Exception:
                 log.exception("engine stop failed", extra={"instance_id": self.id})
-        if self.deps.capture is not None:
-            await self.deps.capture.drain(self.id)  # every accepted event reaches JetStream first
+        # every accepted event reaches JetStream first, or Postgres when JetStream is away
+        capture = self.deps.capture
+        if capture is not None and not await capture.drain(self.id, self.deps.settings.capture_drain_s):
+            with contextlib.suppress(Exception):
+                await capture.spill(self.id)
         await self._updates.put(None)
         if self._applier is not None:
             with contextlib.suppress(asyncio.CancelledError):
@@ -154,12 +159,13 @@ class Session:
             await self.deps.leases.audit(self.lease, "stop")
 
     # events ---------------------------------------------------------------------------------------
-    def on_event(self, event: EngineEvent) -> None:
-        """The engine callback: synchronous, keeps engine order."""
+    def on_event(self, event: EngineEvent) -> asyncio.Future[None] | None:
+        """The engine callback: synchronous, keeps engine order. Returns the capture's "durable" future."""
+        durable = None
         if self.deps.capture is not None:
             prepare = self._prepare_media if (isinstance(event, MessageReceived) and self.deps.media is not None
                                               and media_of(event.content) is not None) else None
-            self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # raises CaptureFull when full
+            durable = self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # CaptureFull when full
         if isinstance(event, Connected):
             self.connected.set()
         elif isinstance(event, Disconnected | LoggedOut | StreamReplaced):
@@ -168,6 +174,7 @@ class Session:
         ENGINE_EVENTS.labels(type(event).__name__).inc()
         if not isinstance(event, MessageReceived):
             self._updates.put_nowait(event)
+        return durable
 
     async def _prepare_media(self, envelope: Envelope) -> Envelope | None:
         assert self.deps.media is not None
@@ -281,9 +288,9 @@ class Session:
         if action is Action.SANDBOX_SCAN:
             return {"deviceJid": await engine.scan(str(args.get("phone", "")))}
         if action is Action.SANDBOX_INBOUND:
-            return {"messageId": engine.inject_message(args)}
+            return {"messageId": await engine.inject_message(args)}
         if action is Action.SANDBOX_PRESENCE:
-            engine.inject_presence(args)
+            await engine.inject_presence(args)
             return {}
         await engine.drop()
         return {}

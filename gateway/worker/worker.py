@@ -19,6 +19,7 @@ from gateway.infra.db.database import Database, ensure_database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox import OutboxStore
+from gateway.infra.db.spill import SpillStore
 from gateway.infra.kv.leases import Lease, LeaseManager
 from gateway.infra.kv.ledger import SandboxLedger
 from gateway.infra.kv.state import StateStore, connect_redis
@@ -50,7 +51,7 @@ class Worker:
         self.bus = bus
         self.redis = redis
         self.sessions: dict[str, Session] = {}
-        self.capture = Capture(bus, settings)
+        self.capture = Capture(bus, settings, SpillStore(db))
         self.ledger = SandboxLedger(redis, self.names, worker_id)
         self.media = MediaService(settings, build_store(settings), MediaIndex(db))
         self.outbox = OutboxStore(db)

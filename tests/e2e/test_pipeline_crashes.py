@@ -66,7 +66,7 @@ async def test_kill_dispatch_mid_stream_loses_nothing(settings: Settings) -> Non
                 engine = worker.sessions[inst["id"]].engine
                 assert isinstance(engine, SandboxEngine)
                 for n in range(per):
-                    sent[inst["id"]].append(engine.inject_message(
+                    sent[inst["id"]].append(await engine.inject_message(
                         {"from": "5511988887777", "type": "text", "message": f"m{n}"}))
                     if n % 25 == 0:
                         await asyncio.sleep(0.01)
@@ -123,14 +123,15 @@ async def test_graceful_worker_stop_under_load_loses_nothing(settings: Settings)
                 assert isinstance(engine, SandboxEngine)
                 for n in range(100_000):
                     try:
-                        accepted[instance_id].append(engine.inject_message(
+                        accepted[instance_id].append(await engine.inject_message(
                             {"from": "5511988887777", "type": "text", "message": f"m{n}"}))
                     except Exception:
                         return  # the engine stopped: nothing more is accepted
                     await asyncio.sleep(0)
 
             injecting = [asyncio.create_task(inject(i["id"])) for i in instances]
-            await asyncio.sleep(0.5)
+            # each inject now waits for JetStream's ack (the strict sandbox), so load builds more slowly
+            await receiver.wait_for(lambda: sum(len(v) for v in accepted.values()) > 600, timeout_s=30)
             stop_w.set()  # the SIGTERM path: stop engines, flush capture, release leases
             await asyncio.wait_for(w_task, 30)
             await asyncio.gather(*injecting)

@@ -59,9 +59,9 @@ def test_signed_urls_expire_and_resist_tampering() -> None:
 async def test_inbound_media_served_from_webhook_urls(stack: Stack) -> None:
     inst = await stack.paired()
     engine = stack.engine(inst)
-    image_id = engine.inject_message({"from": TO, "type": "image", "caption": "pic", "width": 800, "height": 600})
-    audio_id = engine.inject_message({"from": TO, "type": "audio"})
-    doc_id = engine.inject_message({"from": TO, "type": "document", "fileName": "r.pdf"})
+    image_id = await engine.inject_message({"from": TO, "type": "image", "caption": "pic", "width": 800, "height": 600})
+    audio_id = await engine.inject_message({"from": TO, "type": "audio"})
+    doc_id = await engine.inject_message({"from": TO, "type": "document", "fileName": "r.pdf"})
     rec = stack.receiver
     await rec.wait_for(lambda: sum(1 for x in rec.unique() if x.path == "/received") == 3)
     got = {x.json["messageId"]: x.json for x in rec.unique() if x.path == "/received"}
@@ -89,8 +89,8 @@ async def test_inbound_media_served_from_webhook_urls(stack: Stack) -> None:
 async def test_failed_download_delivers_then_follows_up(stack: Stack) -> None:
     inst = await stack.paired()
     engine = stack.engine(inst)
-    mid = engine.inject_message({"from": TO, "type": "image", "failDownload": 1})
-    after = engine.inject_message({"from": TO, "type": "text", "message": "next"})
+    mid = await engine.inject_message({"from": TO, "type": "image", "failDownload": 1})
+    after = await engine.inject_message({"from": TO, "type": "text", "message": "next"})
     rec = stack.receiver
     await rec.wait_for(lambda: sum(1 for x in rec.unique() if x.path == "/received") == 3)
     first, second, third = [x.json for x in rec.unique() if x.path == "/received"]
@@ -239,7 +239,7 @@ async def test_inbound_webhook_media_on_s3(settings: Settings, moto_s3: str) -> 
     await S3MediaStore(s3).ensure_bucket()
     async for stack in open_stack(s3):
         inst = await stack.paired()
-        mid = stack.engine(inst).inject_message({"from": TO, "type": "image"})
+        mid = await stack.engine(inst).inject_message({"from": TO, "type": "image"})
         rec = stack.receiver
         await rec.wait_for(lambda: any(x.path == "/received" for x in rec.unique()))
         payload = next(x.json for x in rec.unique() if x.path == "/received")

@@ -178,3 +178,35 @@ async def test_a_connect_cancelled_while_waiting_for_the_lock_does_not_keep_it(s
         return got.wait(5)
 
     assert await asyncio.to_thread(take_and_give), "the cancelled connect kept the FFI lock"
+
+
+async def test_the_handler_thread_returns_only_once_the_event_is_durable(settings: Settings) -> None:
+    """whatsmeow acknowledges after its handler returns: the handler waits for JetStream (here: a gate)."""
+    loop = asyncio.get_running_loop()
+    gate: asyncio.Future[None] = loop.create_future()
+    engine = NeonizeEngine(EngineContext(instance_id="NZDURABLE1", settings=settings, emit=lambda _e: gate))
+    returned = threading.Event()
+
+    def go_thread() -> None:  # plays whatsmeow's handler thread
+        engine._hand_over(Connected(phone=ME, is_business=False))
+        returned.set()
+
+    threading.Thread(target=go_thread, daemon=True).start()
+    assert not await asyncio.to_thread(returned.wait, 0.3)  # still holding: not durable yet
+    gate.set_result(None)  # JetStream acknowledged
+    assert await asyncio.to_thread(returned.wait, 5)
+
+
+async def test_the_handler_wait_is_bounded(settings: Settings) -> None:
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    s = settings.model_copy(update={"capture_ack_timeout_s": 0.2})
+    engine = NeonizeEngine(EngineContext(instance_id="NZDURABLE2", settings=s, emit=lambda _e: never))
+    returned = threading.Event()
+
+    def go_thread() -> None:
+        engine._hand_over(Connected(phone=ME, is_business=False))
+        returned.set()
+
+    threading.Thread(target=go_thread, daemon=True).start()
+    assert await asyncio.to_thread(returned.wait, 5)  # gave up after 0.2 s: the event stays buffered
+    never.cancel()

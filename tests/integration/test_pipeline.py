@@ -76,7 +76,7 @@ async def test_order_per_instance_over_thousands_of_events(stack: Stack) -> None
         engine = stack.engine(inst)
         out = []
         for n in range(per):
-            out.append(engine.inject_message({"from": "5511988887777", "type": "text", "message": f"m{n}"}))
+            out.append(await engine.inject_message({"from": "5511988887777", "type": "text", "message": f"m{n}"}))
             if n % 50 == 0:
                 await asyncio.sleep(0)
         return out
@@ -107,7 +107,7 @@ async def test_retry_on_500_keeps_order_and_400_dead_letters_then_replay(stack: 
 
     decide.healed = False  # type: ignore[attr-defined]
     stack.receiver.decide = decide
-    ids = [engine.inject_message({"from": "5511988887777", "type": "text", "message": m})
+    ids = [await engine.inject_message({"from": "5511988887777", "type": "text", "message": m})
            for m in ("a", "flaky", "b", "poison", "c")]
     rec = stack.receiver
     await rec.wait_for(lambda: [x.json.get("messageId") for x in rec.unique() if x.path == "/received"]

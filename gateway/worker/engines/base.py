@@ -11,7 +11,9 @@ from gateway.core.config import Settings
 from gateway.core.errors import EngineError
 from gateway.core.events import EngineEvent, MessageReceived, PresenceState
 
-EmitFn = Callable[[EngineEvent], None]
+# The engine callback: returns an awaitable resolved once the event is durable (JetStream), or None when
+# nothing captures events (tests). Engines wait for it before acknowledging what WhatsApp handed over.
+EmitFn = Callable[[EngineEvent], Awaitable[None] | None]
 SendRecorder = Callable[[str, Outgoing], Awaitable[None]]
 SendLookup = Callable[[str], Awaitable[str | None]]
 

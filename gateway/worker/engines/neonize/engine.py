@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import time
@@ -64,22 +65,40 @@ class NeonizeEngine(Engine):
 
     # events (Go callback thread) ------------------------------------------------------------------
     def _hand_over(self, event: EngineEvent | None) -> None:
+        """On whatsmeow's handler thread: return only once the event is durable (or the wait times out).
+
+        whatsmeow acknowledges a message to WhatsApp after its handler returns, so holding the thread until
+        JetStream stored the event keeps "received" from meaning "in a Python buffer". While NATS is away
+        this back-pressures whatsmeow; after ``capture_ack_timeout_s`` the handler returns with the event
+        still buffered (the remaining window, see docs/reliability.md).
+        """
         backlog, limit = self.ctx.backlog, self.settings.capture_buffer
         while backlog is not None and backlog() >= limit - 100 and self.running:
             time.sleep(0.01)  # on the Go thread: back-pressure whatsmeow instead of overflowing capture
         alive = self._alive
         if alive is not None:
             self.loop.call_soon_threadsafe(alive.set)
-        if event is not None:
-            self.loop.call_soon_threadsafe(self._deliver, event)
+        if event is None:
+            return
+        try:
+            done = asyncio.run_coroutine_threadsafe(self._deliver(event), self.loop)
+            done.result(timeout=self.settings.capture_ack_timeout_s)
+        except concurrent.futures.TimeoutError:
+            log.warning("%s not stored within %.1fs: acknowledged with it still buffered", type(event).__name__,
+                        self.settings.capture_ack_timeout_s, extra={"instance_id": self.ctx.instance_id})
+        except Exception as exc:  # the loop is closing, or capture refused it (lease lost): nothing to wait for
+            log.warning("%s not captured: %s", type(event).__name__, type(exc).__name__,
+                        extra={"instance_id": self.ctx.instance_id})
 
-    def _deliver(self, event: EngineEvent) -> None:
+    async def _deliver(self, event: EngineEvent) -> None:
         if isinstance(event, Connected):
             self.connected, self.paired = True, True
             self._qr_deadline = None
         elif isinstance(event, Disconnected):
             self.connected = False
-        self.ctx.emit(event)
+        durable = self.ctx.emit(event)
+        if durable is not None:
+            await durable
 
     def _register(self) -> None:
         from neonize import events as ev

@@ -18,12 +18,13 @@ import time
 from typing import Any
 
 from gateway.core.commands import Outgoing
-from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
+from gateway.core.errors import AlreadyPaired, CaptureFull, EngineError, NotConnected
 from gateway.core.events import (
     Address,
     ChatPresenceChanged,
     Connected,
     Disconnected,
+    EngineEvent,
     LoggedOut,
     MessageReceived,
     PairSucceeded,
@@ -183,21 +184,32 @@ class SandboxEngine(Engine):
         data, _mime = sandbox_file(message.content, message.message_id)
         return data
 
-    def inject_message(self, spec: dict[str, Any]) -> str:
+    async def inject_message(self, spec: dict[str, Any]) -> str:
+        """A message arrives; answered (like WhatsApp's delivery ack) only once it is durable."""
         if not self.connected:
             raise NotConnected("the instance is not connected")
         message = build_inbound(spec, self.rng, _now_ms())
         fail = spec.get("failDownload")
         if isinstance(fail, int) and not isinstance(fail, bool) and fail > 0:
             self.download_failures[message.message_id] = fail
-        self.ctx.emit(message)
+        await self._durably(message)
         return message.message_id
 
-    def inject_presence(self, spec: dict[str, Any]) -> None:
+    async def inject_presence(self, spec: dict[str, Any]) -> None:
         if not self.connected:
             raise NotConnected("the instance is not connected")
         chat, state = parse_presence(spec)
-        self.ctx.emit(ChatPresenceChanged(chat=chat, state=state))
+        await self._durably(ChatPresenceChanged(chat=chat, state=state))
+
+    async def _durably(self, event: EngineEvent) -> None:
+        durable = self.ctx.emit(event)
+        if durable is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(durable), self.ctx.settings.capture_ack_timeout_s)
+        except TimeoutError as exc:
+            raise CaptureFull("the event is buffered but JetStream has not stored it yet; it will be "
+                              "delivered when it does", instance_id=self.ctx.instance_id) from exc
 
     async def drop(self) -> None:
         """WhatsApp closes the connection; the engine reconnects by itself like the real one."""
