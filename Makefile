@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QUICK  ?=
 
-.PHONY: up test test-unit lint bench venv sysdeps services-stop clean
+.PHONY: up test test-unit lint bench chaos venv sysdeps services-stop clean
 
 up: $(STAMP)
 	$(BIN)/zapgate up
@@ -27,6 +27,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/python -m tests.bench $(if $(QUICK),--quick,)
+
+# The fault suite (minutes; not part of make test): private services, faults mid-stream, docs/reliability.md.
+chaos: $(STAMP)
+	$(BIN)/python -m tests.chaos $(if $(QUICK),--quick,)
 
 venv: $(STAMP)
 

@@ -165,9 +165,9 @@ class Sender:
             await self._finish_failed(row, UNKNOWN_OUTCOME)
             return False
         if isinstance(found, str):  # it did leave: record it, do not send again
+            await self._emit(row, outgoing, found, None)
             await self.store.sent(row.zaap_id, found)
             self.sent += 1
-            self._emit(row, outgoing, found, None)
             return False
         await self.store.release(row.zaap_id, None, count_attempt=False)
         return True
@@ -229,20 +229,23 @@ class Sender:
                 return True, 0.0
             return False, min(30.0, self.settings.send_retry_initial_s * 2 ** (attempts - 1))
         self.last_sent = time.monotonic()
+        # the event first, durably: a crash before the row says SENT is recovered (the engine knows the
+        # message left and the event id de-duplicates); the other order lost the DeliveryCallback
+        await self._emit(row, outgoing, message_id, None)
         await self.store.sent(row.zaap_id, message_id)
         self.sent += 1
         OUTBOX_SENT.inc()
         SEND_LATENCY.observe(max(0.0, time.time() - row.created_at.timestamp()))
-        self._emit(row, outgoing, message_id, None)
         return True, 0.0
 
     async def _finish_failed(self, row: OutboxRow, error: str) -> None:
+        await self._emit(row, loads(Outgoing, row.payload), "", error)
         await self.store.failed(row.zaap_id, error)
         self.failed += 1
         OUTBOX_FAILED.inc()
-        self._emit(row, loads(Outgoing, row.payload), "", error)
 
-    def _emit(self, row: OutboxRow, out: Outgoing, message_id: str, error: str | None) -> None:
+    async def _emit(self, row: OutboxRow, out: Outgoing, message_id: str, error: str | None) -> None:
+        """Capture ``MessageSent`` and wait (bounded) until it is durable, before the row records the outcome."""
         chat = address(out.to)
         sent_as = None
         if not error:
@@ -250,8 +253,11 @@ class Sender:
             sent_as = MessageReceived(message_id=message_id, chat=chat, sender=me, from_me=True,
                                       is_group=out.to.endswith("@g.us"), timestamp_ms=int(time.time() * 1000),
                                       content=out.content, quoted_id=out.quoted_id)
-        self.host.on_event(MessageSent(zaap_id=row.zaap_id, message_id=message_id, chat=chat, error=error,
+        durable = self.host.on_event(MessageSent(zaap_id=row.zaap_id, message_id=message_id, chat=chat, error=error,
                                           message=sent_as))
+        if durable is not None:
+            with contextlib.suppress(TimeoutError):  # NATS away: it stays buffered (the documented window)
+                await asyncio.wait_for(asyncio.shield(durable), self.settings.capture_ack_timeout_s)
 
     async def stop(self) -> None:
         """Finish a send in progress (its record is shielded), stop looking, leave the bell."""

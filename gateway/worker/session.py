@@ -14,7 +14,7 @@ import orjson
 from gateway.core.commands import Action, Outgoing, decode_request, error_reply, ok_reply
 from gateway.core.config import Settings
 from gateway.core.content import media_of
-from gateway.core.errors import InvalidInput, NotConnected, ZapgateError
+from gateway.core.errors import InstanceUnavailable, InvalidInput, NotConnected, ZapgateError
 from gateway.core.events import (
     Connected,
     Disconnected,
@@ -94,6 +94,13 @@ class Session:
 
     async def still_owner(self) -> bool:
         return await self.deps.leases.holds(self.lease)
+
+    async def _owner_now(self) -> bool:
+        """Whether the lease is still ours; Redis away means we cannot tell: the caller retries."""
+        try:
+            return await self.deps.leases.holds(self.lease)
+        except Exception as exc:
+            raise InstanceUnavailable(f"ownership cannot be checked now ({type(exc).__name__}); retry") from exc
 
     # lifecycle ----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -255,8 +262,8 @@ class Session:
         except (ValueError, KeyError, orjson.JSONDecodeError):
             return error_reply(InvalidInput("malformed control request", field="action"))
         try:
-            if not await self.deps.leases.holds(self.lease):
-                raise ZapgateError("this worker no longer owns the instance")
+            if not await self._owner_now():
+                raise InstanceUnavailable("this worker no longer owns the instance; retry in a moment")
             result = await self._act(action, args)
         except ZapgateError as exc:
             CONTROL_REQUESTS.labels(action.value, "false").inc()
