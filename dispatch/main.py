@@ -15,9 +15,7 @@ import socket
 
 from dispatch.consumer import Dispatcher
 from gateway.core.config import Settings, load_settings
-from gateway.infra.bus import Bus
-from gateway.infra.db.database import Database
-from gateway.infra.kv.state import connect_redis
+from gateway.ops.backends import open_backends
 from gateway.ops.logs import configure_logging
 from gateway.ops.metrics import metrics_server
 from gateway.ops.runtime import stop_event_on_signals
@@ -31,13 +29,8 @@ async def run(settings: Settings) -> None:
     async with contextlib.AsyncExitStack() as stack:
         stop = stop_event_on_signals()
         stack.enter_context(metrics_server(settings.dispatch_metrics_port, settings.http_host))
-        db = await Database.connect(settings)
-        stack.push_async_callback(db.close)
-        redis = connect_redis(settings.redis_url)
-        stack.push_async_callback(redis.aclose)
-        bus = await Bus.connect(settings.nats_url, name=f"zapgate-dispatch-{did}")
-        stack.push_async_callback(bus.close)
-        dispatcher = Dispatcher(settings, did, db=db, bus=bus, redis=redis)
+        b = await open_backends(stack, settings, f"zapgate-dispatch-{did}")
+        dispatcher = Dispatcher(settings, did, db=b.db, bus=b.bus, redis=b.redis)
         log.info("dispatch %s started", did)
         await dispatcher.run(stop)  # stops its pumps and lanes before the stack unwinds
     log.info("dispatch %s stopped", did)

@@ -22,9 +22,10 @@ from gateway.infra.db.outbox import OutboxStore
 from gateway.infra.db.spill import SpillStore
 from gateway.infra.kv.leases import Lease, LeaseManager
 from gateway.infra.kv.ledger import SandboxLedger
-from gateway.infra.kv.state import StateStore, connect_redis
+from gateway.infra.kv.state import StateStore
 from gateway.media.factory import build_store
 from gateway.media.service import MediaService
+from gateway.ops.backends import open_backends
 from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS, metrics_server
 from gateway.ops.runtime import TaskGroupOwner, stop_event_on_signals
 from gateway.worker.capture import Capture
@@ -255,13 +256,8 @@ async def run_worker(settings: Settings, worker_id: str | None) -> None:
     async with contextlib.AsyncExitStack() as stack:
         stop = stop_event_on_signals()
         stack.enter_context(metrics_server(settings.worker_metrics_port, settings.http_host))
-        db = await Database.connect(settings)
-        stack.push_async_callback(db.close)
-        redis = connect_redis(settings.redis_url)
-        stack.push_async_callback(redis.aclose)
-        bus = await Bus.connect(settings.nats_url, name=f"zapgate-worker-{wid}")
-        stack.push_async_callback(bus.close)
-        worker = Worker(settings, wid, db=db, bus=bus, redis=redis)
+        b = await open_backends(stack, settings, f"zapgate-worker-{wid}")
+        worker = Worker(settings, wid, db=b.db, bus=b.bus, redis=b.redis)
         log.info("worker %s started", wid, extra={"worker_id": wid})
         await worker.run(stop)  # closes the worker (engines, leases) before the stack unwinds
     log.info("worker %s stopped", wid, extra={"worker_id": wid})

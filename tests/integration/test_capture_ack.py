@@ -17,6 +17,14 @@ from tests.support.api import open_api
 from tests.support.polling import eventually
 
 
+async def _showing_qr(worker: Worker, instance_id: str) -> None:
+    async def qr() -> bool:
+        session = worker.sessions.get(instance_id)
+        return session is not None and isinstance(session.engine, SandboxEngine) and session.engine.qr is not None
+
+    await eventually(qr)
+
+
 async def test_inbound_is_answered_after_jetstream_holds_it_and_waits_while_it_cannot(settings: Settings) -> None:
     s = settings.model_copy(update={"events_max_bytes": 64 * 1024, "capture_ack_timeout_s": 0.5,
                                     "placement_interval_s": 0.2})
@@ -32,12 +40,7 @@ async def test_inbound_is_answered_after_jetstream_holds_it_and_waits_while_it_c
             inst = await api.create_instance()
             iid = inst["id"]
 
-            async def qr() -> bool:
-                session = worker.sessions.get(iid)
-                return session is not None and isinstance(session.engine, SandboxEngine) and \
-                    session.engine.qr is not None
-
-            await eventually(qr)
+            await _showing_qr(worker, iid)
             h = api.client_headers
             r = await api.client.post(api.path(inst, "sandbox/scan"), json={"phone": "5511999990000"}, headers=h)
             assert r.status_code == 200, r.text
@@ -97,12 +100,7 @@ async def test_a_graceful_stop_with_jetstream_refusing_keeps_the_events_for_the_
             stop = asyncio.Event()
             running = asyncio.create_task(first.run(stop))
 
-            async def qr() -> bool:
-                session = first.sessions.get(iid)
-                return session is not None and isinstance(session.engine, SandboxEngine) and \
-                    session.engine.qr is not None
-
-            await eventually(qr)
+            await _showing_qr(first, iid)
             h = api.client_headers
             await api.client.post(api.path(inst, "sandbox/scan"), json={"phone": "5511999990000"}, headers=h)
             with pytest.raises(Exception, match="maximum bytes"):
@@ -133,7 +131,11 @@ async def test_a_graceful_stop_with_jetstream_refusing_keeps_the_events_for_the_
                 return any(b'"kept"' in body for body in seen)
 
             await eventually(replayed, timeout_s=20)  # the new owner published it before anything else
-            assert await db.pool.fetchval("SELECT count(*) FROM capture_spill WHERE instance_id = $1", iid) == 0
+
+            async def spill_emptied() -> bool:  # removed right after the publish
+                return not await db.pool.fetchval("SELECT count(*) FROM capture_spill WHERE instance_id = $1", iid)
+
+            await eventually(spill_emptied)
             await consumer.close()
             stop2.set()
             await asyncio.wait_for(running2, 30)
