@@ -118,8 +118,8 @@ class Dispatcher:
             self.bus, self.names.events_stream, self.names.dispatch_durable(partition),
             self.names.partition_subject(partition), ack_wait_s=self.settings.dispatch_ack_wait_s,
             max_ack_pending=self.settings.dispatch_batch)  # one batch in flight: see the module docstring
-        for delivery in await self.store.pending(partition):
-            self.lanes.add(delivery)
+        for instance_id in await self.store.pending_instances(partition):
+            self.lanes.resume(instance_id, partition)
         self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition), name=f"pump-{partition}")
 
     async def _release(self, partition: int, *, owner: bool = True) -> None:
@@ -287,8 +287,8 @@ class Dispatcher:
         except ValueError:
             return
         if partition in self.owned:
-            for delivery in await self.store.pending(partition):
-                self.lanes.add(delivery)
+            for instance_id in await self.store.pending_instances(partition):
+                self.lanes.resume(instance_id, partition)
 
     async def close(self) -> None:
         for partition in list(self.owned):

@@ -1,12 +1,17 @@
-"""Delivery lanes: one per instance, one delivery in flight, retries hold back only that instance."""
+"""Delivery lanes: one per instance, one delivery in flight, retries hold back only that instance.
+
+Memory is bounded: a lane holds at most ``dispatch_lane_cap`` deliveries. Past that (or for a partition just
+taken over) the lane *overflows*: new deliveries stay in Postgres only, and the lane pages them in, in id
+order, when its queue is empty. The queue is kept sorted by delivery id, so late arrivals cannot overtake.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import random
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +32,12 @@ InstanceLoader = Callable[[list[str]], Awaitable[dict[str, Instance]]]
 
 @dataclass(slots=True)
 class Lane:
-    queue: deque[Delivery] = field(default_factory=deque)
+    partition: int
+    queue: list[Delivery] = field(default_factory=list)  # sorted by delivery id
     task: asyncio.Task[Any] | None = None
     delivering: int | None = None
+    overflow: bool = False  # some pending deliveries of this instance are only in Postgres
+    last_id: int = 0  # the highest delivery id this lane finished
 
 
 class Lanes:
@@ -56,18 +64,61 @@ class Lanes:
     def add(self, delivery: Delivery) -> None:
         if delivery.id in self.queued:
             return
-        self.queued.add(delivery.id)
-        lane = self.lanes.get(delivery.instance_id)
+        lane = self._lane(delivery.instance_id, delivery.partition)
+        if lane.overflow or len(lane.queue) >= self.settings.dispatch_lane_cap:
+            lane.overflow = True  # it stays in Postgres; the lane pages it in when it gets there
+        else:
+            self._insert(lane, delivery)
+        self._start(delivery.instance_id, lane)
+
+    def resume(self, instance_id: str, partition: int) -> None:
+        """Deliver what Postgres holds pending for the instance (a partition taken over, a replay)."""
+        lane = self._lane(instance_id, partition)
+        lane.overflow = True
+        lane.last_id = 0  # re-opened (replayed) deliveries are older than what the lane finished
+        self._start(instance_id, lane)
+
+    def _lane(self, instance_id: str, partition: int) -> Lane:
+        lane = self.lanes.get(instance_id)
         if lane is None:
-            lane = self.lanes[delivery.instance_id] = Lane()
+            lane = self.lanes[instance_id] = Lane(partition)
             LANES.set(len(self.lanes))
-        lane.queue.append(delivery)
+        return lane
+
+    def _insert(self, lane: Lane, delivery: Delivery) -> None:
+        if delivery.id in self.queued or delivery.id <= lane.last_id:
+            return
+        self.queued.add(delivery.id)
+        bisect.insort(lane.queue, delivery, key=lambda d: d.id)
+
+    def _start(self, instance_id: str, lane: Lane) -> None:
         self._idle.clear()
         if lane.task is None or lane.task.done():
-            lane.task = asyncio.create_task(self._run(delivery.instance_id, lane), name=f"lane-{delivery.instance_id}")
+            lane.task = asyncio.create_task(self._run(instance_id, lane), name=f"lane-{instance_id}")
+
+    async def _page_in(self, instance_id: str, lane: Lane) -> None:
+        """Load the next deliveries from Postgres; when the backlog is done, stop overflowing."""
+        cap = self.settings.dispatch_lane_cap
+        page = await self.store.pending_of(lane.partition, instance_id, lane.last_id, cap)
+        for delivery in page:
+            self._insert(lane, delivery)
+        if len(page) < cap:
+            lane.overflow = False
+            # anything dropped while we were querying was committed before this second look
+            for delivery in await self.store.pending_of(lane.partition, instance_id, lane.last_id, cap):
+                self._insert(lane, delivery)
 
     async def _run(self, instance_id: str, lane: Lane) -> None:
-        while lane.queue:
+        while lane.queue or lane.overflow:
+            if not lane.queue:
+                try:
+                    await self._page_in(instance_id, lane)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("paging in deliveries failed; retrying", extra={"instance_id": instance_id})
+                    await asyncio.sleep(1)
+                continue
             delivery = lane.queue[0]
             lane.delivering = delivery.id
             try:
@@ -79,7 +130,8 @@ class Lanes:
                               extra={"instance_id": instance_id})
                 await asyncio.sleep(1)
                 continue
-            lane.queue.popleft()
+            lane.queue.pop(0)
+            lane.last_id = max(lane.last_id, delivery.id)
             self.queued.discard(delivery.id)
         lane.delivering = None
         self.lanes.pop(instance_id, None)

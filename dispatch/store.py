@@ -143,10 +143,17 @@ class DispatchStore:
             "WHERE $1::text IS NULL OR instance_id = $1 ORDER BY id DESC LIMIT $2", instance_id, limit)
         return [dict(r) for r in rows]
 
-    async def pending(self, partition: int) -> list[Delivery]:
+    async def pending_instances(self, partition: int) -> list[str]:
+        """Instances of the partition with deliveries still pending (their lanes page them in)."""
         rows = await self.db.pool.fetch(
-            f"SELECT {_DELIVERY_COLS} FROM deliveries WHERE partition = $1 AND state = 'pending' ORDER BY id",
-            partition)
+            "SELECT DISTINCT instance_id FROM deliveries WHERE partition = $1 AND state = 'pending'", partition)
+        return [str(r["instance_id"]) for r in rows]
+
+    async def pending_of(self, partition: int, instance_id: str, after_id: int, limit: int) -> list[Delivery]:
+        """One page of an instance's pending deliveries, in id (= capture) order."""
+        rows = await self.db.pool.fetch(
+            f"SELECT {_DELIVERY_COLS} FROM deliveries WHERE partition = $1 AND instance_id = $2 "
+            "AND state = 'pending' AND id > $3 ORDER BY id LIMIT $4", partition, instance_id, after_id, limit)
         return [_delivery(r) for r in rows]
 
     async def attempt(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,

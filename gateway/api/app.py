@@ -54,8 +54,7 @@ async def _bootstrap_partner(zg: AppState, settings: Settings) -> None:
 
 async def _cancel(task: asyncio.Task[None]) -> None:
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await asyncio.wait({task}, timeout=5)  # never hang the shutdown on a library that ignores the cancel
 
 
 async def _close_bus(zg: AppState) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -131,5 +132,7 @@ async def get_instance(instance_id: str, partner: PartnerDep, zg: State) -> dict
 async def delete_instance(instance_id: str, partner: PartnerDep, zg: State) -> Response:
     inst = await owned_instance(zg, instance_id, partner.id)
     await zg.instances.soft_delete(inst.id, partner.id)
-    await zg.need_bus().publish(zg.names.placement_subject, inst.id.encode())
+    if zg.bus is not None:  # wake placement now; without NATS the workers' placement loop finds it anyway
+        with contextlib.suppress(Exception):
+            await zg.bus.publish(zg.names.placement_subject, inst.id.encode())
     return Response(status_code=204)

@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     dispatch_batch: Annotated[int, Field(
         ge=1, le=10_000, description="Events a dispatcher fetches per batch (also its consumer's max ack pending)",
     )] = 256
+    dispatch_lane_cap: Annotated[int, Field(
+        ge=1, le=1_000_000, description="Deliveries one instance's lane holds in memory; the rest wait in Postgres",
+    )] = 1000
     dispatch_ack_wait_s: Annotated[float, Field(
         gt=1, le=3600,
         description="How long JetStream waits for dispatch to ack a batch before redelivering it, in seconds",

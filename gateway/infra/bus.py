@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import nats
 import nats.errors
@@ -65,6 +66,13 @@ class Bus:
 
     @classmethod
     async def connect(cls, url: str, name: str = "zapgate") -> Bus:
+        """Connect, then reconnect forever. A server that is not there fails at once (BusError).
+
+        With unlimited reconnects nats-py also retries the *first* connect forever, and on Python 3.11 a
+        cancel can be turned into a timeout inside that loop, so the task never ends; a plain TCP check
+        first keeps the caller in charge.
+        """
+        await _reachable(url)
         nc = await nats.connect(url, name=name, connect_timeout=3, max_reconnect_attempts=-1,
                                 reconnect_time_wait=0.5, allow_reconnect=True, error_cb=_on_error)
         return cls(nc)
@@ -123,6 +131,22 @@ class Bus:
             await self.nc.drain()
         except (TimeoutError, NatsError, asyncio.CancelledError):
             await self.nc.close()
+
+
+async def _reachable(url: str, timeout_s: float = 3.0) -> None:
+    """Some server of ``url`` (comma-separated list allowed) accepts TCP; else BusError."""
+    for server in url.split(","):
+        parts = urlsplit(server.strip())
+        try:
+            async with asyncio.timeout(timeout_s):
+                _reader, writer = await asyncio.open_connection(parts.hostname or "127.0.0.1", parts.port or 4222)
+        except (OSError, TimeoutError):
+            continue
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        return
+    raise BusError(f"no NATS server answers at {url}")
 
 
 async def probe_jetstream(url: str) -> str:

@@ -84,6 +84,21 @@ async def test_hot_outbox_queries_use_their_index(stack: Stack, sql: str, index:
 
 
 async def test_the_pending_delivery_scan_uses_its_index(stack: Stack) -> None:
-    plan = await _plan(stack.dispatcher.store.db,
-                       "SELECT id FROM deliveries WHERE partition = $1 AND state = 'pending' ORDER BY id", 3)
-    assert "deliveries_pending" in plan, plan
+    db = stack.dispatcher.store.db
+    page = await _plan(db, "SELECT id FROM deliveries WHERE partition = $1 AND instance_id = $2 AND state = 'pending' "
+                           "AND id > $3 ORDER BY id LIMIT $4", 3, "I1", 0, 1000)
+    assert "deliveries_pending" in page, page
+    lanes = await _plan(db, "SELECT DISTINCT instance_id FROM deliveries WHERE partition = $1 AND state = 'pending'", 3)
+    assert "deliveries_pending" in lanes, lanes
+
+
+async def test_deleting_an_instance_drops_its_queue(stack: Stack) -> None:
+    inst = await stack.instance()  # not paired: sends stay queued
+    zaaps = [(await _send(stack, inst, f"m{n}")).json()["zaapId"] for n in range(3)]
+    r = await stack.api.client.delete(f"/instances/{inst['id']}", headers=stack.api.partner)
+    assert r.status_code == 204
+    db = stack.dispatcher.store.db
+    statuses = [await db.pool.fetchval("SELECT status FROM outbox WHERE zaap_id = $1", z) for z in zaaps]
+    assert statuses == ["DELETED"] * 3
+    assert await db.pool.fetchval("SELECT count(*) FROM outbox WHERE instance_id = $1 AND status IN "
+                                  "('QUEUED', 'SENDING')", inst["id"]) == 0

@@ -110,12 +110,18 @@ class InstanceStore:
         return int(total), [_instance(r) for r in rows]
 
     async def soft_delete(self, instance_id: str, partner_id: PartnerId) -> bool:
-        status = await self.db.pool.execute(
-            "UPDATE instances SET deleted_at = now(), desired_state = 'stopped', updated_at = now() "
-            "WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL",
-            instance_id, partner_id,
-        )
-        return bool(status.endswith(" 1"))
+        """Mark the instance deleted and drop its queued sends, in one transaction (history stays)."""
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            status = await conn.execute(
+                "UPDATE instances SET deleted_at = now(), desired_state = 'stopped', updated_at = now() "
+                "WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL",
+                instance_id, partner_id,
+            )
+            if not status.endswith(" 1"):
+                return False
+            await conn.execute("UPDATE outbox SET status = 'DELETED', media = NULL WHERE instance_id = $1 "
+                               "AND status = 'QUEUED'", instance_id)
+        return True
 
     async def update_fields(self, instance_id: str, **fields: Any) -> None:
         allowed = {k.column for k in CallbackKind} | {
