@@ -5,9 +5,10 @@ webhook payloads, persisted in one transaction (idempotent on event id) and only
 pending deliveries live in Postgres, so a dispatcher that takes a partition over (after a crash or a
 hand-over) resumes them in order before consuming new events.
 
-``max_ack_pending`` is exactly one batch: if a dispatcher dies holding a fetched, unacked batch, its
-successor gets nothing newer until that batch is redelivered (after ``ack_wait``), so the older events are
-persisted — and delivered — first. With more in flight, newer events would overtake them.
+A dispatcher that dies holding a fetched, unacked batch: JetStream redelivers that batch only after
+``ack_wait``, and until then a fetch returns *newer* events (``max_ack_pending`` is one full batch, so a
+small batch left room). The successor therefore waits ``ack_wait`` before its first fetch when the consumer
+shows unacknowledged messages; after it, JetStream hands the old batch over first, so order is kept.
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ class Dispatcher:
             max_ack_pending=self.settings.dispatch_batch)  # one batch in flight: see the module docstring
         for instance_id in await self.store.pending_instances(partition):
             self.lanes.resume(instance_id, partition)
-        self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition), name=f"pump-{partition}")
+        held = await self.consumers[partition].ack_pending()
+        self._pumps[partition] = self._tasks.spawn(self._pump_forever(partition, held), name=f"pump-{partition}")
 
     async def _release(self, partition: int, *, owner: bool = True) -> None:
         """Stop pumping and delivering the partition; give the lease back when we still own it."""
@@ -165,7 +167,13 @@ class Dispatcher:
                 await self._release(partition)
 
     # consuming ------------------------------------------------------------------------------------
-    async def _pump_forever(self, partition: int) -> None:
+    async def _pump_forever(self, partition: int, held: int = 0) -> None:
+        if held:
+            # a previous owner died holding a fetched, unacknowledged batch: until JetStream redelivers it
+            # (after ack_wait), a fetch would return newer events first and reorder the webhooks
+            log.warning("partition %d: %d events held by a previous owner; waiting %.0fs for their redelivery",
+                        partition, held, self.settings.dispatch_ack_wait_s)
+            await asyncio.sleep(self.settings.dispatch_ack_wait_s)
         # Loop while this task still owns the partition: on Python 3.11 a cancellation that coincides with
         # wait_for's timeout inside nats-py's fetch can surface as TimeoutError, so cancel alone is not enough.
         lag_at = 0.0

@@ -207,6 +207,11 @@ class PullConsumer:
         info = await self._sub.consumer_info()
         return int(info.num_pending + info.num_ack_pending)
 
+    async def ack_pending(self) -> int:
+        """Messages delivered to a subscriber (perhaps a dead one) and not acknowledged yet."""
+        info = await self._sub.consumer_info()
+        return int(info.num_ack_pending)
+
     async def close(self) -> None:
         with contextlib.suppress(NatsError, JsError):
             await self._sub.unsubscribe()

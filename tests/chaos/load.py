@@ -128,10 +128,12 @@ class Counts:
     repeats: int  # the same webhook-id delivered again (at-least-once, counted apart)
     order_inversions: int
     server_errors: int
+    inversion_examples: list[str] = field(default_factory=list)  # "instance: later before earlier"
 
 
 def count(traffic: Traffic, recorder: Recorder) -> Counts:
     lost_in = delivered_in = lost_out = confirmed = duplicates = repeats = inversions = 0
+    examples: list[str] = []
     for instance, accepted in traffic.accepted_in.items():
         got = recorder.received.get(instance, [])
         first_wid: dict[str, str] = {}
@@ -150,7 +152,10 @@ def count(traffic: Traffic, recorder: Recorder) -> Counts:
         lost_in += len(wanted - set(order))
         position = {m: i for i, m in enumerate(accepted)}
         seen = [position[m] for m in order if m in position]
-        inversions += sum(1 for a, b in itertools.pairwise(seen) if b < a)
+        for a, b in itertools.pairwise(seen):
+            if b < a:
+                inversions += 1
+                examples.append(f"{instance}: {accepted[a]} arrived before {accepted[b]}")
     for instance, zaaps in traffic.accepted_out.items():
         got_ids = {z for z, _ in recorder.delivery.get(instance, [])}
         confirmed += len(set(zaaps) & got_ids)
@@ -162,4 +167,4 @@ def count(traffic: Traffic, recorder: Recorder) -> Counts:
             seen_z.setdefault(zaap, wid)
     return Counts(sum(len(v) for v in traffic.accepted_in.values()), delivered_in, lost_in,
                   sum(len(set(v)) for v in traffic.accepted_out.values()), confirmed, lost_out, duplicates, repeats,
-                  inversions, traffic.server_errors)
+                  inversions, traffic.server_errors, examples[:5])
