@@ -87,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
-        if (response := _outage_response(exc)) is not None:  # e.g. wrapped in an ExceptionGroup's cause
+        if (response := _outage_response(exc)) is not None:  # raised outside a route (in a middleware)
             return response
         log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
         return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"},

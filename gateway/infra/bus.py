@@ -45,15 +45,11 @@ async def _quiet(_exc: Exception) -> None:
     return None
 
 
+# NATS or JetStream unreachable or not answering: the api answers 503 (gateway.api.errors)
 OUTAGE_ERRORS = (nats.errors.ConnectionClosedError, nats.errors.NoServersError, nats.errors.TimeoutError,
                  nats.errors.StaleConnectionError, nats.errors.ConnectionReconnectingError,
                  nats.errors.OutboundBufferLimitError, nats.js.errors.ServiceUnavailableError,
                  nats.js.errors.NoStreamResponseError)
-
-
-def is_outage(exc: BaseException) -> bool:
-    """NATS or JetStream unreachable or not answering: the caller should retry later."""
-    return isinstance(exc, OUTAGE_ERRORS)
 
 
 class Bus:

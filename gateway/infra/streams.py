@@ -1,4 +1,4 @@
-"""The two JetStream streams, defined once: every role that needs one declares it the same way.
+"""The events JetStream stream and its dispatch consumers, defined once: capture and dispatch both declare it.
 
 ``ZG_EVENTS`` never drops an undelivered event: interest retention (an event leaves the stream once the
 dispatch consumer of its partition acknowledged it, i.e. after it is in Postgres), no age limit by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ def make_settings(**overrides: Any) -> Settings:
 
 
 async def cleanup(settings: Settings) -> None:
-    from gateway.infra.bus import Bus
+    from gateway.core.names import Names
+    from gateway.infra.bus import Bus, delete_stream
     from gateway.infra.kv.state import connect_redis
 
     await drop_schema(settings)
@@ -52,11 +54,8 @@ async def cleanup(settings: Settings) -> None:
     except Exception:
         return
     try:
-        for name in (f"{settings.nats_prefix.upper()}_EVENTS", f"{settings.nats_prefix.upper()}_OUTBOX"):
-            try:
-                await bus.js.delete_stream(name)
-            except Exception:  # noqa: S112 - the stream may not exist
-                continue
+        with contextlib.suppress(Exception):  # clean-up is best effort, as before
+            await delete_stream(bus, Names.from_settings(settings).events_stream)  # the only stream, its consumers
     finally:
         await bus.close()
 

@@ -12,16 +12,12 @@ import asyncpg
 
 from gateway.core.config import Settings
 
-# ConnectionError (refused, reset) is what asyncpg's connect raises for a server that is down; a bare OSError
-# is not counted: files raise those too
+# Postgres unreachable or refusing connections (not a bad query): the api answers 503. ConnectionError
+# (refused, reset) is what asyncpg's connect raises for a server that is down; a bare OSError is not
+# counted: files raise those too.
 OUTAGE_ERRORS = (ConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                  asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 CONNECT_TIMEOUT_S = 5.0
-
-
-def is_outage(exc: BaseException) -> bool:
-    """Postgres unreachable or refusing connections (not a bad query): the caller should retry later."""
-    return isinstance(exc, OUTAGE_ERRORS)
 
 
 class Database:

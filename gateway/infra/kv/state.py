@@ -13,12 +13,8 @@ from redis.exceptions import TimeoutError as RedisTimeout
 
 from gateway.core.names import Names
 
+# Redis unreachable or timing out: the api answers 503
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeout)
-
-
-def is_outage(exc: BaseException) -> bool:
-    """Redis unreachable or timing out: the caller should retry later."""
-    return isinstance(exc, OUTAGE_ERRORS)
 
 
 def connect_redis(url: str) -> aioredis.Redis:
