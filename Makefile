@@ -5,8 +5,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QUICK  ?=
+MINUTES ?=
+# Hash-pinned locks (PyPI's hashes), written by `make lock`: runtime (+ build backend), and runtime + dev.
+LOCK     := requirements/lock.txt
+DEV_LOCK := requirements/dev.txt
+# Universal (any OS, CPU, Python >= 3.11) resolution against PyPI alone: pip.conf and uv.toml are not read.
+UV_LOCK   = $(BIN)/uv pip compile --quiet --no-config --default-index https://pypi.org/simple --universal \
+            --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade,)
 
-.PHONY: up test test-unit lint bench chaos venv sysdeps services-stop clean
+.PHONY: up test test-unit lint bench chaos fuzz lock venv sysdeps services-stop clean
 
 up: $(STAMP)
 	$(BIN)/zapgate up
@@ -32,6 +39,17 @@ bench: $(STAMP)
 chaos: $(STAMP)
 	$(BIN)/python -m tests.chaos $(if $(QUICK),--quick,)
 
+# Property-based fuzzing of the HTTP API against real services (MINUTES=N to bound it).
+fuzz: $(STAMP)
+	$(BIN)/zapgate services ensure
+	$(BIN)/python -m tests.fuzz $(if $(MINUTES),--minutes $(MINUTES),)
+
+# The way to change a dependency: edit pyproject.toml, then `make lock` (keeps other pins;
+# UPGRADE=1 moves every pin to the newest allowed release). Commit pyproject.toml and requirements/*.txt.
+lock: $(STAMP)
+	$(UV_LOCK) --extra dev -o $(DEV_LOCK) pyproject.toml requirements/build.in
+	$(UV_LOCK) -c $(DEV_LOCK) -o $(LOCK) pyproject.toml requirements/build.in
+
 venv: $(STAMP)
 
 # System packages the project needs (Debian/Ubuntu, installed only when missing and root).
@@ -48,10 +66,11 @@ sysdeps:
 	  else echo "zapgate: please install:$$missing" >&2; exit 1; fi; \
 	fi
 
-$(STAMP): pyproject.toml | sysdeps
+# Everything comes from the lock, hash-checked; the project itself is installed without resolving again.
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK) requirements/build.in | sysdeps
 	@[ -x $(BIN)/pip ] || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
 services-stop: $(STAMP)

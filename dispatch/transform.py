@@ -60,6 +60,8 @@ def _media_fields(m: c.MediaRef) -> dict[str, Any]:
     fields: dict[str, Any] = {"mimeType": m.mime_type}
     if m.download_error:
         fields["downloadError"] = True
+        if m.download_error_reason:  # refused for good (e.g. TOO_LARGE): no follow-up will bring the file
+            fields["downloadErrorReason"] = m.download_error_reason
     return fields
 
 

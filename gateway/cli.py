@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     services = sub.add_parser("services", help="make Postgres, Redis and NATS available")
     services.add_argument("action", choices=["ensure", "stop"])
     sub.add_parser("bootstrap", help="create/refresh the partner from the configured tokens")
+    sub.add_parser("rehash-tokens", help="after changing ZAPGATE_SECRET_KEY: store the new instance token "
+                                         "hashes (old tokens are refused from then on)")
     sub.add_parser("api", help="run the api role")
     worker = sub.add_parser("worker", help="run a worker role")
     worker.add_argument("--worker-id", default=None)
@@ -55,6 +57,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
         print(f"zapgate: migrations applied: {applied or 'none (up to date)'}")
     elif args.command == "services":
         _services(args.action, settings)
+    elif args.command == "rehash-tokens":
+        count = asyncio.run(_rehash_tokens(settings))
+        print(f"zapgate: {count} instance token(s) now derive from the current ZAPGATE_SECRET_KEY")
     elif args.command == "bootstrap":
         _bootstrap(settings, show=True)
     elif args.command == "up":
@@ -80,14 +85,34 @@ def _services(action: str, settings: Settings) -> None:
         raise SystemExit(EXIT_PROVISION_ERROR) from None
 
 
+async def _rehash_tokens(settings: Settings) -> int:
+    from gateway.core.ids import hash_token, instance_token
+    from gateway.infra.db.database import Database
+    from gateway.infra.db.instances import InstanceStore
+
+    secret = settings.secret_key.get_secret_value()
+
+    def token_hash(instance_id: str, version: int) -> str:
+        return hash_token(instance_token(secret, instance_id, version))
+
+    db = await Database.connect(settings, max_size=1)
+    try:
+        return await InstanceStore(db).rehash_tokens(token_hash)
+    finally:
+        await db.close()
+
+
 def _bootstrap(settings: Settings, show: bool) -> tuple[str, str]:
     from gateway.ops.bootstrap import bootstrap_partner, dev_tokens_path, resolve_tokens
+    from gateway.ops.logs import register_secret
 
     try:
         tokens = resolve_tokens(settings)
     except ValueError as exc:
         print(f"zapgate: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG_ERROR) from None
+    register_secret(tokens.partner_token)  # generated ones are not in settings: redact them by value too
+    register_secret(tokens.client_token)
     asyncio.run(bootstrap_partner(settings, tokens))
     if show:
         origin = f"generated (dev only, kept in {dev_tokens_path(settings)})" if tokens.generated else "from env"

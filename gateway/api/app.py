@@ -11,7 +11,9 @@ from fastapi import FastAPI
 
 from gateway.api import health, instance, media, partner, queue, sandbox, send, webhooks
 from gateway.api.errors import install_error_handlers
+from gateway.api.guard import InputGuard
 from gateway.api.middleware import BodyLimit, RequestContext
+from gateway.api.openapi import install_openapi
 from gateway.api.state import AppState
 from gateway.core.config import Settings
 from gateway.core.ids import hash_token
@@ -20,6 +22,7 @@ from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
+from gateway.infra.kv.auth_guard import AuthGuard
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.state import StateStore, connect_redis
 from gateway.media.factory import build_store
@@ -77,8 +80,10 @@ def create_app(settings: Settings) -> FastAPI:
                        if settings.send_rate_per_s > 0 else None)
             media = MediaService(settings, build_store(settings), MediaIndex(db))
             stack.push_async_callback(media.close)
+            guard = (AuthGuard(redis, names, settings.auth_failures_per_minute, settings.auth_block_s)
+                     if settings.auth_failures_per_minute > 0 else None)
             zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db), state=state,
-                          bus=None, media=media, rate_limiter=limiter)
+                          bus=None, media=media, rate_limiter=limiter, auth_guard=guard)
             app.state.zg = zg
             await _bootstrap_partner(zg, settings)
             stack.push_async_callback(_close_bus, zg)
@@ -93,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="zapgate", version="0.1.0", lifespan=lifespan, docs_url="/docs",
                   redoc_url=None, openapi_url="/openapi.json")
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(media.router)
     app.include_router(webhooks.partner_router)
@@ -102,6 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(send.router)
     app.include_router(queue.router)
+    app.add_middleware(InputGuard)  # innermost: sees bodies BodyLimit already bounded
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

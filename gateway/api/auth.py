@@ -1,4 +1,7 @@
-"""Partner (Bearer) and instance (id + token + Client-Token) authentication dependencies."""
+"""Partner (Bearer) and instance (id + token + Client-Token) authentication dependencies.
+
+A client address that fails too often is refused (429) before any token is looked up. Raw tokens live
+only in the request: nothing here keeps them in a local variable or an exception."""
 
 from __future__ import annotations
 
@@ -8,24 +11,46 @@ from fastapi import Depends, Header, Path, Request
 
 from gateway.api.state import AppState, app_state
 from gateway.core.errors import (
+    AuthError,
+    AuthThrottled,
     ClientTokenMissing,
     ClientTokenRejected,
     InstanceNotFound,
     PartnerUnauthorized,
 )
-from gateway.core.ids import hash_token, is_instance_id, token_matches
+from gateway.core.ids import hash_token, is_instance_id, mask, token_matches
 from gateway.core.models import Instance, Partner
 
 State = Annotated[AppState, Depends(app_state)]
+_NO_INSTANCE = hash_token("\0no-instance")
 
 
-async def partner_auth(zg: State, authorization: Annotated[str | None, Header()] = None) -> Partner:
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _guarded(request: Request, zg: AppState) -> str:
+    """Refuse a blocked address; return the address to charge failures to."""
+    address = _client(request)
+    if zg.auth_guard is not None and (left := await zg.auth_guard.blocked_for(address)) > 0:
+        raise AuthThrottled("too many failed authentications from this address", retry_after_s=left)
+    return address
+
+
+async def _failed(zg: AppState, address: str, error: AuthError) -> AuthError:
+    if zg.auth_guard is not None:
+        await zg.auth_guard.failed(address)
+    return error
+
+
+async def partner_auth(request: Request, zg: State,
+                       authorization: Annotated[str | None, Header()] = None) -> Partner:
+    address = await _guarded(request, zg)
     if not authorization or not authorization[:7].lower() == "bearer ":
-        raise PartnerUnauthorized("missing bearer partner token")
-    presented = authorization[7:].strip()
-    partner = await zg.instances.partner_by_token_hash(hash_token(presented))
+        raise await _failed(zg, address, PartnerUnauthorized("missing bearer partner token"))
+    partner = await zg.instances.partner_by_token_hash(hash_token(authorization[7:].strip()))
     if partner is None:
-        raise PartnerUnauthorized("invalid partner token")
+        raise await _failed(zg, address, PartnerUnauthorized("invalid partner token"))
     return partner
 
 
@@ -36,16 +61,15 @@ async def instance_auth(
     token: Annotated[str, Path(max_length=64)],
 ) -> Instance:
     """Check id+token (constant time against the stored hash) then the partner's Client-Token."""
+    address = await _guarded(request, zg)
     instance = await zg.instances.get(instance_id) if is_instance_id(instance_id) else None
-    stored = instance.token_hash if instance else hash_token("\0no-instance")
-    if not token_matches(token, stored) or instance is None:
-        raise InstanceNotFound()
-    presented = request.headers.get("client-token")
-    if not presented:
+    if not token_matches(token, instance.token_hash if instance else _NO_INSTANCE) or instance is None:
+        raise await _failed(zg, address, InstanceNotFound())
+    if not request.headers.get("client-token"):
         raise ClientTokenMissing()
     partner = await zg.instances.partner(instance.partner_id)
-    if partner is None or not token_matches(presented, partner.client_token_hash):
-        raise ClientTokenRejected(presented=presented)
+    if partner is None or not token_matches(request.headers["client-token"], partner.client_token_hash):
+        raise await _failed(zg, address, ClientTokenRejected(shown=mask(request.headers["client-token"])))
     request.state.instance = instance
     return instance
 

@@ -22,8 +22,11 @@ class ControlClient:
 
     async def call(self, instance_id: str, action: Action, **args: Any) -> dict[str, Any]:
         try:
-            data = await self.bus.request(self.names.control_subject(instance_id), encode_request(action, args),
-                                          self.timeout_s)
+            request = encode_request(action, args)
+        except orjson.JSONEncodeError as exc:  # the input guard refuses these first; never a 500
+            raise InvalidInput(f"cannot be sent to the worker: {exc}", field="body") from exc
+        try:
+            data = await self.bus.request(self.names.control_subject(instance_id), request, self.timeout_s)
         except NoResponder as exc:
             raise InstanceUnavailable("no worker is running this instance yet; retry in a few seconds") from exc
         except BusError as exc:

@@ -6,19 +6,22 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.api.answers import Health, NotReady, Ready
 from gateway.api.auth import State
+from gateway.api.openapi import doc
 from gateway.api.responses import JsonResponse
 from gateway.api.state import AppState
 from gateway.core.errors import ServiceDown
 from gateway.infra.streams import events_usage
 from gateway.ops.metrics import EVENTS_STREAM_BYTES, EVENTS_STREAM_FULL
 
-router = APIRouter()
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/health")
+@router.get("/health", **doc(ok=Health))
 async def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -42,7 +45,7 @@ async def _events_stream_has_room(zg: AppState) -> None:
         raise ServiceDown(f"the events stream holds {usage.bytes} of {usage.max_bytes} bytes undelivered")
 
 
-@router.get("/ready")
+@router.get("/ready", **doc(ok=Ready, also={503: NotReady}))
 async def ready(zg: State) -> JsonResponse:
     names = ("postgres", "redis", "nats", "events_stream")
     results = list(await asyncio.gather(_check(zg.db.ping), _check(zg.state.ping), _check(lambda: zg.need_bus().ping()),
@@ -59,6 +62,6 @@ async def ready(zg: State) -> JsonResponse:
     return JsonResponse({"status": "ready", "checks": checks})
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse)
 async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -7,8 +7,11 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Body, Depends, Path
 
+from gateway.api.answers import ConnectionStatus, Device, Done, Me, QrCode, TextValue
 from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.bodies import CallRejectMessageValue, FlagValue, NameValue
 from gateway.api.control import ControlClient
+from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, doc
 from gateway.api.partner import instance_view
 from gateway.api.state import AppState
 from gateway.core.commands import Action
@@ -17,7 +20,8 @@ from gateway.core.models import Instance
 from gateway.core.phones import validate_phone
 from gateway.core.status import InstanceStatus
 
-router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
+router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["instance"],
+                   dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
 
 STATUS_CONNECTED = "You are already connected."
 STATUS_RESTORE = "You need to restore the session."
@@ -49,18 +53,18 @@ async def _current_qr(zg: AppState, instance_id: str) -> str | dict[str, Any]:
     return live["qr"]
 
 
-@router.get("/status")
+@router.get("/status", **doc(ok=ConnectionStatus))
 async def status(instance_id: str, zg: State) -> dict[str, Any]:
     return status_body(await zg.state.get(instance_id))
 
 
-@router.get("/qr-code")
+@router.get("/qr-code", **doc(ok=QrCode))
 async def qr_code(instance_id: str, zg: State) -> dict[str, Any]:
     qr = await _current_qr(zg, instance_id)
     return qr if isinstance(qr, dict) else {"value": qr}
 
 
-@router.get("/qr-code/image")
+@router.get("/qr-code/image", **doc(ok=QrCode))
 async def qr_code_image(instance_id: str, zg: State) -> dict[str, Any]:
     qr = await _current_qr(zg, instance_id)
     if isinstance(qr, dict):
@@ -68,26 +72,26 @@ async def qr_code_image(instance_id: str, zg: State) -> dict[str, Any]:
     return {"value": segno.make_qr(qr).png_data_uri(scale=6, border=2)}
 
 
-@router.get("/phone-code/{phone}")
+@router.get("/phone-code/{phone}", **doc(ok=TextValue, fails=CONTROL_FAILS))
 async def phone_code(instance_id: str, zg: State, phone: Annotated[str, Path(max_length=20)]) -> dict[str, Any]:
     validate_phone(phone, "phone")
     result = await control(zg).call(instance_id, Action.PAIR_CODE, phone=phone)
     return {"value": result["code"]}
 
 
-@router.get("/restart")
+@router.get("/restart", **doc(ok=Done, fails=CONTROL_FAILS))
 async def restart(instance_id: str, zg: State) -> dict[str, Any]:
     await control(zg).call(instance_id, Action.RESTART)
     return {"value": True}
 
 
-@router.get("/disconnect")
+@router.get("/disconnect", **doc(ok=Done, fails=CONTROL_FAILS))
 async def disconnect(instance_id: str, zg: State) -> dict[str, Any]:
     await control(zg).call(instance_id, Action.LOGOUT)
     return {"value": True}
 
 
-@router.get("/device")
+@router.get("/device", **doc(ok=Device))
 async def device(instance: InstanceDep, zg: State) -> dict[str, Any]:
     live = await zg.state.get(instance.id)
     return {"phone": live.get("phone") or instance.phone or "", "imgUrl": None, "about": "",
@@ -96,7 +100,7 @@ async def device(instance: InstanceDep, zg: State) -> dict[str, Any]:
             "connected": live.get("status") == InstanceStatus.CONNECTED}
 
 
-@router.get("/me")
+@router.get("/me", **doc(ok=Me))
 async def me(instance: InstanceDep, zg: State) -> dict[str, Any]:
     view = instance_view(zg, instance, await zg.state.get(instance.id))
     view.update({"connected": view["whatsappConnected"], "callRejectAuto": instance.call_reject_auto,
@@ -119,7 +123,7 @@ async def _update(zg: AppState, instance: Instance, **fields: Any) -> dict[str, 
     return {"value": True}
 
 
-@router.put("/update-name")
+@router.put("/update-name", **doc(NameValue, ok=Done))
 async def update_name(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     name = _value(body, str, "a string")
     if len(name) > 120:
@@ -127,17 +131,17 @@ async def update_name(instance: InstanceDep, zg: State, body: Value) -> dict[str
     return await _update(zg, instance, name=name.strip())
 
 
-@router.put("/update-auto-read-message")
+@router.put("/update-auto-read-message", **doc(FlagValue, ok=Done))
 async def update_auto_read(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     return await _update(zg, instance, auto_read_message=_value(body, bool, "true or false"))
 
 
-@router.put("/update-call-reject-auto")
+@router.put("/update-call-reject-auto", **doc(FlagValue, ok=Done))
 async def update_call_reject(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     return await _update(zg, instance, call_reject_auto=_value(body, bool, "true or false"))
 
 
-@router.put("/update-call-reject-message")
+@router.put("/update-call-reject-message", **doc(CallRejectMessageValue, ok=Done))
 async def update_call_reject_message(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     message = _value(body, str, "a string")
     if len(message) > 1000:

@@ -7,18 +7,21 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gateway.api.answers import CreatedInstance, InstancePage, InstanceView, RotatedToken
 from gateway.api.auth import PartnerDep, State
+from gateway.api.openapi import PARTNER_ERRORS, PARTNER_TOKEN, doc
 from gateway.api.state import AppState
 from gateway.api.webhook_urls import validate_webhook_url
-from gateway.core.errors import InstanceNotFound
+from gateway.core.errors import Conflict, InstanceNotFound
 from gateway.core.ids import hash_token, instance_token, new_instance_id
 from gateway.core.models import CallbackKind, EngineKind, Instance
 from gateway.core.status import InstanceStatus
 
-router = APIRouter(prefix="/instances")
+router = APIRouter(prefix="/instances", tags=["partner"], dependencies=[Depends(PARTNER_TOKEN)],
+                   responses=PARTNER_ERRORS)
 
 MAX_PAGE_SIZE = 100
 
@@ -79,7 +82,7 @@ def instance_view(zg: AppState, inst: Instance, live: dict[str, str]) -> dict[st
     return view
 
 
-@router.post("/integrator/on-demand")
+@router.post("/integrator/on-demand", **doc(ok=CreatedInstance, fails=(413,)))
 async def create_instance(body: CreateInstance, partner: PartnerDep, zg: State) -> dict[str, Any]:
     allow = zg.settings.allow_insecure_webhooks
     callbacks: dict[CallbackKind, str | None] = {}
@@ -101,7 +104,7 @@ async def create_instance(body: CreateInstance, partner: PartnerDep, zg: State) 
     return {"id": inst.id, "token": token, "due": due_ms(inst.created_at, datetime.now(UTC))}
 
 
-@router.get("")
+@router.get("", **doc(ok=InstancePage))
 async def list_instances(
     partner: PartnerDep,
     zg: State,
@@ -122,13 +125,23 @@ async def owned_instance(zg: AppState, instance_id: str, partner_id: int) -> Ins
     return inst
 
 
-@router.get("/{instance_id}")
+@router.get("/{instance_id}", **doc(ok=InstanceView, fails=(404,)))
 async def get_instance(instance_id: str, partner: PartnerDep, zg: State) -> dict[str, Any]:
     inst = await owned_instance(zg, instance_id, partner.id)
     return instance_view(zg, inst, await zg.state.get(inst.id))
 
 
-@router.delete("/{instance_id}", status_code=204)
+@router.post("/{instance_id}/rotate-token", **doc(ok=RotatedToken, fails=(404, 409)))
+async def rotate_token(instance_id: str, partner: PartnerDep, zg: State) -> dict[str, Any]:
+    """A new instance token; the old one is refused from this answer on (webhooks carry the new one)."""
+    inst = await owned_instance(zg, instance_id, partner.id)
+    token = instance_token(zg.settings.secret_key.get_secret_value(), inst.id, inst.token_version + 1)
+    if not await zg.instances.rotate_token(inst.id, partner.id, inst.token_version, hash_token(token)):
+        raise Conflict("the token was rotated or the instance deleted meanwhile; retry")
+    return {"id": inst.id, "token": token}
+
+
+@router.delete("/{instance_id}", **doc(status=204, fails=(404,)))
 async def delete_instance(instance_id: str, partner: PartnerDep, zg: State) -> Response:
     inst = await owned_instance(zg, instance_id, partner.id)
     await zg.instances.soft_delete(inst.id, partner.id)

@@ -9,11 +9,15 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Body, Depends, Path, Query
 
+from gateway.api.answers import Done, QueueCleared, QueueCount, QueueItem, QueuePage
 from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.bodies import QueuePageRequest
+from gateway.api.openapi import CLIENT_TOKEN, INSTANCE_ERRORS, doc
 from gateway.core.errors import InvalidInput, NotFound
 from gateway.infra.db.outbox import OutboxRow, OutboxStore
 
-router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
+router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["queue"],
+                   dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
 MAX_PAGE = 30
 
 
@@ -43,7 +47,7 @@ def _cursor(state: object) -> int:
         raise InvalidInput("is not a cursor returned by this endpoint", field="pagingState") from exc
 
 
-@router.post("/queue")
+@router.post("/queue", **doc(QueuePageRequest, ok=QueuePage, optional_body=True))
 async def list_queue(instance: InstanceDep, zg: State,
                      body: Annotated[dict[str, Any] | None, Body()] = None) -> dict[str, Any]:
     raw = body or {}
@@ -57,7 +61,7 @@ async def list_queue(instance: InstanceDep, zg: State,
     return {"messages": [queue_item(r) for r in rows], "pagingState": state, "hasMore": more}
 
 
-@router.get("/queue")
+@router.get("/queue", **doc(ok=list[QueueItem]))
 async def list_queue_deprecated(instance: InstanceDep, zg: State,
                                 page_size: Annotated[int, Query(alias="pageSize", ge=1, le=1000)] = 100,
                                 page: Annotated[int, Query(ge=1)] = 1) -> list[dict[str, Any]]:
@@ -65,17 +69,17 @@ async def list_queue_deprecated(instance: InstanceDep, zg: State,
     return [queue_item(r) for r in await OutboxStore(zg.db).page(instance.id, 0, page_size)]
 
 
-@router.get("/queue/count")
+@router.get("/queue/count", **doc(ok=QueueCount))
 async def queue_count(instance: InstanceDep, zg: State) -> dict[str, int]:
     return {"count": await OutboxStore(zg.db).count(instance.id)}
 
 
-@router.delete("/queue")
+@router.delete("/queue", **doc(ok=QueueCleared))
 async def clear_queue(instance: InstanceDep, zg: State) -> dict[str, Any]:
     return {"value": True, "deleted": await OutboxStore(zg.db).delete_all(instance.id)}
 
 
-@router.delete("/queue/{zaap_id}")
+@router.delete("/queue/{zaap_id}", **doc(ok=Done))
 async def delete_queued(instance: InstanceDep, zg: State,
                         zaap_id: Annotated[str, Path(max_length=64)]) -> dict[str, bool]:
     if not await OutboxStore(zg.db).delete_one(instance.id, zaap_id):

@@ -13,8 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from fastapi.responses import Response as RawResponse
 
+from gateway.api.answers import Sent
 from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.bodies import SEND_BODIES, ReadMessage, SendDocument
 from gateway.api.instance import control
+from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, doc
 from gateway.api.sendspec import PARSERS, SendRequest, parse_send
 from gateway.api.state import AppState
 from gateway.core import content as c
@@ -28,7 +31,9 @@ from gateway.infra.db.outbox import OutboxStore
 from gateway.ops.metrics import OUTBOX_QUEUED
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
+router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["send"],
+                   dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
+SEND_FAILS = (429, 502)  # rate limit or queue full; a media URL that could not be fetched
 Json = Annotated[Any, Body()]
 
 
@@ -86,21 +91,21 @@ def _route(action: str) -> None:
         return await enqueue(zg, instance, req, key)
 
     send.__name__ = action.replace("-", "_")
-    router.post(f"/{action}")(send)
+    router.post(f"/{action}", **doc(SEND_BODIES[action], ok=Sent, fails=SEND_FAILS))(send)
 
 
 for _action in PARSERS:
     _route(_action)
 
 
-@router.post("/send-document/{extension}")
+@router.post("/send-document/{extension}", **doc(SendDocument, ok=Sent, fails=SEND_FAILS))
 async def send_document(instance: InstanceDep, zg: State, body: Json,
                         extension: Annotated[str, Path(max_length=10)], key: IdempotencyKey = None) -> dict[str, str]:
     req = parse_send("send-document", _body(body), max_media_bytes=zg.settings.max_media_bytes, extension=extension)
     return await enqueue(zg, instance, req, key)
 
 
-@router.delete("/messages", status_code=204)
+@router.delete("/messages", **doc(status=204, fails=(429,)))
 async def delete_message(instance: InstanceDep, zg: State, *,
                          message_id: Annotated[str | None, Query(alias="messageId", max_length=128)] = None,
                          phone: Annotated[str | None, Query(max_length=64)] = None,
@@ -116,7 +121,7 @@ async def delete_message(instance: InstanceDep, zg: State, *,
     return RawResponse(status_code=204)
 
 
-@router.post("/read-message", status_code=204)
+@router.post("/read-message", **doc(ReadMessage, status=204, fails=CONTROL_FAILS))
 async def read_message(instance: InstanceDep, zg: State, body: Json) -> Response:
     raw = _body(body)
     chat = phone_to_jid(raw.get("phone"))

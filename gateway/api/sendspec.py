@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,8 +62,10 @@ class Body:
             raise InvalidInput("must be a number", field=key)
         try:
             number = float(value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: an integer beyond float's range
             raise InvalidInput("must be a number", field=key) from exc
+        if not math.isfinite(number):  # float("nan") passes every comparison below
+            raise InvalidInput("must be a number", field=key)
         if (low is not None and number < low) or (high is not None and number > high):
             raise InvalidInput(f"must be between {low:g} and {high:g}", field=key)
         return number

@@ -12,6 +12,7 @@ from gateway.core.names import Names
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
+from gateway.infra.kv.auth_guard import AuthGuard
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
@@ -27,6 +28,7 @@ class AppState:
     bus: Bus | None
     media: MediaService
     rate_limiter: RateLimiter | None = None  # per-instance send limit; None when off
+    auth_guard: AuthGuard | None = None  # failed-authentication limit per client address; None when off
 
     def need_bus(self) -> Bus:
         if self.bus is None:

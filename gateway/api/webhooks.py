@@ -6,7 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 
+from gateway.api.answers import DeadLetters, Deliveries, Done, Replayed, WebhookSecret
 from gateway.api.auth import InstanceDep, PartnerDep, State, instance_auth
+from gateway.api.bodies import EveryWebhooks, NotifySentByMe, ReplayRequest, WebhookValue
+from gateway.api.openapi import CLIENT_TOKEN, INSTANCE_ERRORS, PARTNER_ERRORS, PARTNER_TOKEN, doc, errors
 from gateway.api.partner import owned_instance
 from gateway.api.webhook_urls import validate_webhook_url
 from gateway.core.errors import InvalidInput
@@ -14,8 +17,10 @@ from gateway.core.ids import webhook_secret
 from gateway.core.models import CallbackKind
 from gateway.infra.db.deliveries import DeliveryLog
 
-router = APIRouter(prefix="/instances/{instance_id}/token/{token}", dependencies=[Depends(instance_auth)])
-partner_router = APIRouter(prefix="/instances/{instance_id}")
+router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["webhooks"],
+                   dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
+partner_router = APIRouter(prefix="/instances/{instance_id}", tags=["partner"], dependencies=[Depends(PARTNER_TOKEN)],
+                           responses={**PARTNER_ERRORS, **errors(404)})
 Value = Annotated[dict[str, Any], Body()]
 
 SINGLE = {
@@ -55,14 +60,14 @@ def _single(path: str, kind: CallbackKind) -> None:
         return {"value": True}
 
     update.__name__ = path.replace("-", "_")
-    router.put(f"/{path}")(update)
+    router.put(f"/{path}", **doc(WebhookValue, ok=Done))(update)
 
 
 for _path, _kind in SINGLE.items():
     _single(_path, _kind)
 
 
-@router.put("/update-webhook-received-delivery")
+@router.put("/update-webhook-received-delivery", **doc(WebhookValue, ok=Done))
 async def update_received_delivery(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     url = _url(zg, body)
     await zg.instances.update_fields(instance.id, received_callback_url=url,
@@ -70,7 +75,7 @@ async def update_received_delivery(instance: InstanceDep, zg: State, body: Value
     return {"value": True}
 
 
-@router.put("/update-every-webhooks")
+@router.put("/update-every-webhooks", **doc(EveryWebhooks, ok=Done))
 async def update_every(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     url = _url(zg, body)
     fields: dict[str, Any] = {kind.column: url for kind in EVERY}
@@ -83,7 +88,7 @@ async def update_every(instance: InstanceDep, zg: State, body: Value) -> dict[st
     return {"value": True}
 
 
-@router.put("/update-notify-sent-by-me")
+@router.put("/update-notify-sent-by-me", **doc(NotifySentByMe, ok=Done))
 async def update_notify(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
     notify = _flag(body, "notifySentByMe")
     if notify is None:
@@ -96,7 +101,7 @@ async def update_notify(instance: InstanceDep, zg: State, body: Value) -> dict[s
 
 # --- partner API: delivery log, dead letters, replay, signing secret ------------------------------
 
-@partner_router.get("/deliveries")
+@partner_router.get("/deliveries", **doc(ok=Deliveries))
 async def deliveries(instance_id: str, partner: PartnerDep, zg: State,
                      status: Annotated[str | None, Query(pattern="^(pending|delivered|dead|skipped)$")] = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
@@ -104,19 +109,20 @@ async def deliveries(instance_id: str, partner: PartnerDep, zg: State,
     return {"deliveries": await DeliveryLog(zg.db).deliveries(inst.id, status, limit)}
 
 
-@partner_router.get("/dead-letters")
+@partner_router.get("/dead-letters", **doc(ok=DeadLetters))
 async def dead_letters(instance_id: str, partner: PartnerDep, zg: State,
                        limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
     inst = await owned_instance(zg, instance_id, partner.id)
     return {"deadLetters": await DeliveryLog(zg.db).dead_letters(inst.id, limit)}
 
 
-@partner_router.post("/dead-letters/replay")
+@partner_router.post("/dead-letters/replay", **doc(ReplayRequest, ok=Replayed, optional_body=True))
 async def replay(instance_id: str, partner: PartnerDep, zg: State,
                  body: Annotated[dict[str, Any] | None, Body()] = None) -> dict[str, Any]:
     inst = await owned_instance(zg, instance_id, partner.id)
     ids = (body or {}).get("ids")
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
+    if ids is not None and (not isinstance(ids, list)
+                            or not all(isinstance(i, int) and -(2**63) <= i < 2**63 for i in ids)):
         raise InvalidInput("must be a list of dead-letter ids", field="ids")
     count, partitions = await DeliveryLog(zg.db).replay(inst.id, ids)
     bus = zg.need_bus()
@@ -125,14 +131,14 @@ async def replay(instance_id: str, partner: PartnerDep, zg: State,
     return {"replayed": count}
 
 
-@partner_router.get("/webhook-secret")
+@partner_router.get("/webhook-secret", **doc(ok=WebhookSecret))
 async def get_secret(instance_id: str, partner: PartnerDep, zg: State) -> dict[str, Any]:
     inst = await owned_instance(zg, instance_id, partner.id)
     return {"secret": webhook_secret(zg.settings.secret_key.get_secret_value(), inst.id,
                                      inst.webhook_secret_version), "version": inst.webhook_secret_version}
 
 
-@partner_router.post("/webhook-secret/rotate")
+@partner_router.post("/webhook-secret/rotate", **doc(ok=WebhookSecret))
 async def rotate_secret(instance_id: str, partner: PartnerDep, zg: State) -> dict[str, Any]:
     inst = await owned_instance(zg, instance_id, partner.id)
     version = inst.webhook_secret_version + 1

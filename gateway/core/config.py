@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import os
 import re
+import secrets
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -183,6 +187,13 @@ class Settings(BaseSettings):
     send_rate_per_s: Annotated[float, Field(
         ge=0, le=10_000, description="Sends accepted per second per instance by the api's rate limiter (0 = off)",
     )] = 0.0
+    auth_failures_per_minute: Annotated[int, Field(
+        ge=0, le=100_000, description="Failed authentications a client address may make in a minute before "
+                                      "it is refused with 429 (0 = no limit)",
+    )] = 20
+    auth_block_s: Annotated[int, Field(
+        ge=1, le=86_400, description="How long a client address over the failed-authentication limit is refused",
+    )] = 60
     send_burst: Annotated[int, Field(
         ge=1, le=100_000, description="Burst size of the per-instance send rate limiter, in requests",
     )] = 20
@@ -246,6 +257,14 @@ class Settings(BaseSettings):
     media_download_timeout_s: Annotated[float, Field(
         gt=0.1, le=600, description="Timeout of downloading an inbound message's media, in seconds",
     )] = 60.0
+    inbound_media_max_bytes: Annotated[int, Field(
+        ge=1024, le=2**31 - 1,
+        description="Largest inbound media downloaded, in bytes (larger: delivered with downloadError, not fetched)",
+    )] = 100 * 1024 * 1024
+    media_max_pixels: Annotated[int, Field(
+        ge=10_000, le=2**31 - 1,
+        description="Most pixels (width x height, read from the header) of an image decoded or accepted for sending",
+    )] = 40_000_000
     media_fetch_timeout_s: Annotated[float, Field(
         gt=0.1, le=600, description="Total timeout of fetching a media URL given in a send request, in seconds",
     )] = 30.0
@@ -340,23 +359,37 @@ class Settings(BaseSettings):
         return v
 
     @model_validator(mode="after")
-    def _production_safety(self) -> Settings:
-        if self.env is not Environment.PRODUCTION:
-            return self
-        problems = []
-        if self.secret_key.get_secret_value() == DEV_SECRET_KEY or len(self.secret_key) < 32:
-            problems.append("ZAPGATE_SECRET_KEY must be set to a random value of 32+ characters")
-        if self.partner_token is None or len(self.partner_token) < 24:
-            problems.append("ZAPGATE_PARTNER_TOKEN must be set (24+ characters)")
-        if self.client_token is None or len(self.client_token) < 24:
-            problems.append("ZAPGATE_CLIENT_TOKEN must be set (24+ characters)")
-        if self.allow_insecure_webhooks:
-            problems.append("ZAPGATE_ALLOW_INSECURE_WEBHOOKS is for dev and tests only")
-        if self.media_store is MediaStoreKind.S3 and not self.s3_bucket:
-            problems.append("ZAPGATE_S3_BUCKET is required with ZAPGATE_MEDIA_STORE=s3")
+    def _safety(self) -> Settings:
+        """Refuse unsafe values together, each with what to do about it."""
+        problems = self._secret_problems()
+        if self.env is Environment.PRODUCTION:
+            if self.partner_token is None or len(self.partner_token) < 24:
+                problems.append("ZAPGATE_PARTNER_TOKEN must be set (24+ characters)")
+            if self.client_token is None or len(self.client_token) < 24:
+                problems.append("ZAPGATE_CLIENT_TOKEN must be set (24+ characters)")
+            if self.allow_insecure_webhooks:
+                problems.append("ZAPGATE_ALLOW_INSECURE_WEBHOOKS is for dev and tests only")
+            if self.media_store is MediaStoreKind.S3 and not self.s3_bucket:
+                problems.append("ZAPGATE_S3_BUCKET is required with ZAPGATE_MEDIA_STORE=s3")
         if problems:
-            raise ValueError("unsafe production settings: " + "; ".join(problems))
+            raise ValueError("unsafe settings: " + "; ".join(problems))
         return self
+
+    def _secret_problems(self) -> list[str]:
+        """The built-in key is public: anyone who knows it derives every instance token, webhook secret
+        and media link signature. It is accepted only by a dev gateway listening on loopback."""
+        key = self.secret_key.get_secret_value()
+        if key != DEV_SECRET_KEY:
+            if self.env is Environment.PRODUCTION and len(key) < 32:
+                return ["ZAPGATE_SECRET_KEY must be a random value of 32+ characters"]
+            return []
+        if self.env is not Environment.DEV:
+            return [f"ZAPGATE_SECRET_KEY must be set with ZAPGATE_ENV={self.env.value} "
+                    "(a random value of 32+ characters, e.g. `openssl rand -hex 32`)"]
+        if not is_loopback_host(self.http_host):
+            return [f"ZAPGATE_SECRET_KEY must be set to listen on {self.http_host} "
+                    "(the built-in key is public; it is accepted on loopback only)"]
+        return []
 
     @property
     def gap_range_s(self) -> tuple[float, float]:
@@ -383,10 +416,42 @@ def parse_gap(value: str) -> tuple[float, float]:
     return low, high
 
 
+def is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def local_secret_path(settings: Settings) -> Path:
+    """Where a dev gateway keeps its generated secret key (mode 600), beside the dev tokens."""
+    return Path(settings.data_dir) / "secret-key"
+
+
+def with_local_secret(settings: Settings) -> Settings:
+    """A dev gateway without ``ZAPGATE_SECRET_KEY`` uses a random key generated once in the data dir,
+    so every role of it agrees and nothing derives from the public built-in key."""
+    if settings.secret_key.get_secret_value() != DEV_SECRET_KEY:
+        return settings
+    path = local_secret_path(settings)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another role created it first
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ValueError(f"{path} holds no usable secret key (delete it to generate a new one)")
+    return settings.model_copy(update={"secret_key": SecretStr(key)})
+
+
 def load_settings() -> Settings:
     """Load settings from the environment or exit with a clear message and ``EXIT_CONFIG_ERROR``."""
     try:
-        return Settings()
+        return with_local_secret(Settings())
     except ValidationError as exc:
         lines = ["zapgate: invalid configuration"]
         for err in exc.errors():
@@ -394,4 +459,7 @@ def load_settings() -> Settings:
             field = f"ZAPGATE_{loc.upper()}" if err["loc"] else "settings"
             lines.append(f"  {field}: {err['msg']}")
         print("\n".join(lines), file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG_ERROR) from None
+    except (OSError, ValueError) as exc:
+        print(f"zapgate: invalid configuration: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_CONFIG_ERROR) from None

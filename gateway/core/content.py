@@ -20,6 +20,10 @@ class MediaRef:
     key: str = ""  # our media store key once stored
     thumbnail_url: str | None = None
     download_error: bool = False
+    download_error_reason: str = ""  # set when the download is refused for good (``TOO_LARGE``); "" = may retry
+
+
+TOO_LARGE = "TOO_LARGE"  # an inbound file over ``inbound_media_max_bytes``: declared, or seen while downloading
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ ZapgateError                         http_status()  body
 ├── AuthError
 │   ├── PartnerUnauthorized          401 {"error": "Unauthorized"}
 │   ├── ClientTokenMissing           400 {"error": "your client-token is not configured"}
-│   ├── ClientTokenRejected          403 {"error": "Client-Token <masked> not allowed"}  (presented)
+│   ├── ClientTokenRejected          403 {"error": "Client-Token <masked> not allowed"}  (shown)
 │   └── InstanceNotFound             404 {"error": "Instance not found"}
 ├── InvalidInput                     400 naming the field                                 (field)
 ├── NotFound                         404
@@ -13,6 +13,7 @@ ZapgateError                         http_status()  body
 ├── PayloadTooLarge                  413                                                  (limit)
 ├── Throttled                        429 the caller must slow down                        (retry_after_s)
 │   ├── RateLimited                  429 the instance's send rate limit
+│   ├── AuthThrottled                429 too many failed authentications from this address
 │   └── QueueFull                    429 the instance's queue holds its cap               (cap)
 ├── Unavailable                      503 the request could not be served now (Retry-After)  (retry_after_s)
 │   ├── InstanceUnavailable          503 no worker runs the instance (yet)
@@ -42,8 +43,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import ClassVar
-
-from gateway.core.ids import mask
 
 
 @dataclass
@@ -88,11 +87,11 @@ class ClientTokenMissing(AuthError):
 
 @dataclass
 class ClientTokenRejected(AuthError):
-    presented: str = ""
+    shown: str = "***"  # the presented token, masked: the raw value never enters an exception
     status: ClassVar[int] = 403
 
     def body(self) -> dict[str, object]:
-        return {"error": f"Client-Token {mask(self.presented)} not allowed"}
+        return {"error": f"Client-Token {self.shown} not allowed"}
 
 
 @dataclass
@@ -152,6 +151,11 @@ class Throttled(ZapgateError):
 @dataclass
 class RateLimited(Throttled):
     code: ClassVar[str] = "RATE_LIMITED"
+
+
+@dataclass
+class AuthThrottled(Throttled):
+    code: ClassVar[str] = "TOO_MANY_AUTH_FAILURES"
 
 
 @dataclass

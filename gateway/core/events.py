@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import orjson
 
 from gateway.core.content import CONTENT_TYPES, Content
+from gateway.core.errors import InvalidInput
 
 T = TypeVar("T")
 
@@ -236,8 +237,15 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
 
 
 def dumps(obj: Any) -> bytes:
-    """Any of our dataclasses → JSON (content unions tagged)."""
-    return orjson.dumps(_to_plain(obj))
+    """Any of our dataclasses → JSON (content unions tagged).
+
+    Raises ``InvalidInput`` for what JSON cannot carry (a lone surrogate, an integer beyond 64 bits, nesting
+    deeper than orjson's limit): the value came from outside, and the api answers 400 for it, not 500.
+    """
+    try:
+        return orjson.dumps(_to_plain(obj))
+    except orjson.JSONEncodeError as exc:
+        raise InvalidInput(f"cannot be encoded as JSON: {exc}", field="body") from exc
 
 
 def loads(cls: type[T], data: bytes) -> T:

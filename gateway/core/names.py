@@ -80,6 +80,12 @@ class Names:
     def rate_key(self, key: str) -> str:
         return f"{self.redis_prefix}:rate:{{{key}}}"
 
+    def auth_failures_key(self, client: str) -> str:
+        return f"{self.redis_prefix}:authfail:{{{client}}}"
+
+    def auth_block_key(self, client: str) -> str:
+        return f"{self.redis_prefix}:authblock:{{{client}}}"
+
     def sandbox_sent_index(self, instance: str) -> str:
         return f"{self.redis_prefix}:sandbox:sentidx:{{{instance}}}"
 

@@ -11,7 +11,7 @@ def parse_overrides(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         table, _, days = (s.strip() for s in part.partition("="))
-        if table not in TABLES or not days.isdigit() or int(days) < 1:
+        if table not in TABLES or not (days.isascii() and days.isdigit()) or int(days) < 1:
             raise ValueError(f"{part!r}: want <table>=<days>, tables: {', '.join(TABLES)}")
         found[table] = int(days)
     return found

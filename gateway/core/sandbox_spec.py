@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from gateway.core import content as c
@@ -13,7 +15,7 @@ from gateway.core.errors import InvalidInput
 from gateway.core.events import Address, MessageReceived, PresenceState
 from gateway.core.phones import group_address, phone_address, validate_phone
 
-_GROUP = re.compile(r"^\d{5,30}(-\d+)?(-group)?$")
+_GROUP = re.compile(r"\d{5,30}(-\d+)?(-group)?", re.ASCII)
 
 
 def _str(spec: dict[str, Any], key: str, default: str = "", required: bool = False) -> str:
@@ -36,14 +38,28 @@ def _num(spec: dict[str, Any], key: str, default: float = 0, required: bool = Fa
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidInput("must be a number", field=key)
     try:
-        return float(value)
-    except ValueError as exc:
+        number = float(value)
+    except (ValueError, OverflowError) as exc:
         raise InvalidInput("must be a number", field=key) from exc
+    if not math.isfinite(number):
+        raise InvalidInput("must be a finite number", field=key)
+    return number
 
 
 def _media(mime: str, seed: str) -> c.MediaRef:
     digest = hashlib.sha256(seed.encode()).hexdigest()
     return c.MediaRef(mime_type=mime, file_length=1024, sha256_hex=digest, direct_path=f"/sandbox/{digest[:16]}")
+
+
+def _declared_length(spec: dict[str, Any], body: c.Content) -> c.Content:
+    """``fileLength``: the size the message declares for its file, like WhatsApp's (the sender's word)."""
+    raw = spec.get("fileLength")
+    media = c.media_of(body)
+    if raw is None or media is None:
+        return body
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < 2**63:
+        raise InvalidInput("must be a whole number of bytes", field="fileLength")
+    return c.with_media(body, replace(media, file_length=raw))
 
 
 def _options(spec: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -149,24 +165,25 @@ def new_message_id(rng: random.Random) -> str:
 def build_inbound(spec: dict[str, Any], rng: random.Random, now_ms: int) -> MessageReceived:
     sender_phone = validate_phone(spec.get("from"), "from")
     kind = spec.get("type", "text")
-    if kind not in BUILDERS:
+    if not isinstance(kind, str) or kind not in BUILDERS:
         raise InvalidInput(f"must be one of {', '.join(BUILDERS)}", field="type")
     message_id = spec.get("messageId") or new_message_id(rng)
     if not isinstance(message_id, str) or not re.fullmatch(r"[A-Za-z0-9]{6,64}", message_id):
         raise InvalidInput("must be 6-64 letters or digits", field="messageId")
     group = spec.get("group")
-    if group is not None and (not isinstance(group, str) or not _GROUP.match(group)):
+    if group is not None and (not isinstance(group, str) or not _GROUP.fullmatch(group)):
         raise InvalidInput("must be a group id like 120363019502650977-group", field="group")
     lid = spec.get("fromLid")
-    if lid is not None and (not isinstance(lid, str) or not re.fullmatch(r"\d{5,20}@lid", lid)):
+    if lid is not None and (not isinstance(lid, str) or not re.fullmatch(r"\d{5,20}@lid", lid, re.ASCII)):
         raise InvalidInput("must look like 123456789@lid", field="fromLid")
     sender = phone_address(sender_phone, lid)
     chat = group_address(group) if group else sender
     quoted = spec.get("referenceMessageId")
     return MessageReceived(
         message_id=message_id, chat=chat, sender=sender, from_me=bool(spec.get("fromMe", False)),
-        is_group=group is not None, timestamp_ms=int(spec.get("momment") or now_ms),
-        content=BUILDERS[kind](spec, message_id), push_name=_str(spec, "senderName", "Sandbox Contact"),
+        is_group=group is not None, timestamp_ms=int(_num(spec, "momment", now_ms) or now_ms),
+        content=_declared_length(spec, BUILDERS[kind](spec, message_id)),
+        push_name=_str(spec, "senderName", "Sandbox Contact"),
         quoted_id=quoted if isinstance(quoted, str) else None, forwarded=bool(spec.get("forwarded", False)),
         ephemeral_s=int(_num(spec, "messageExpirationSeconds", 0)),
     )

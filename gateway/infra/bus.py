@@ -147,12 +147,15 @@ async def _reachable(url: str, timeout_s: float = 3.0) -> None:
 
 async def probe_jetstream(url: str) -> str:
     """'ok', 'down' or 'no_jetstream'."""
+    nc = Client()
     try:
         # max_reconnect_attempts=0 makes nats-py retry a refused server forever; 1 gives up.
         async with asyncio.timeout(8):
-            nc = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=1, reconnect_time_wait=0.2,
-                                    allow_reconnect=False, error_cb=_quiet)
+            await nc.connect(url, connect_timeout=2, max_reconnect_attempts=1, reconnect_time_wait=0,
+                             allow_reconnect=False, error_cb=_quiet)
     except (TimeoutError, NatsError, OSError):
+        with contextlib.suppress(Exception):  # a refused login leaves the transport open otherwise
+            await nc.close()
         return "down"
     try:
         await nc.jetstream().account_info()

@@ -46,8 +46,16 @@ def sniff(data: bytes) -> str:
         return "image/gif"
     if head[:4] == b"OggS":
         return "audio/ogg; codecs=opus" if b"OpusHead" in data[:64] else "audio/ogg"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "audio/aac"  # ADTS
     if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "audio/mpeg"
+    if head[:4] == b"fLaC":
+        return "audio/flac"
+    if head[:6] == b"#!AMR\n":
+        return "audio/amr"
+    if head[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in data[:64]:
+        return "audio/webm"  # WebM: accepted as audio (converted to Opus), not as a WhatsApp video
     if head[4:8] == b"ftyp":
         brand = data[8:12]
         return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"
@@ -81,7 +89,11 @@ def parse_media(value: object, field: str, kind: str, max_bytes: int) -> MediaIn
         if kind != "document" and not mime.startswith(ACCEPT[kind]):
             raise InvalidInput(f"is {mime or 'an unknown type'}, not a valid {kind}", field=field)
         return MediaInput(url=None, data=data, mime_type=mime, sha256_hex=hashlib.sha256(data).hexdigest())
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 4096:
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises for a port that is not a number in range
+    except ValueError:
+        parts = None  # e.g. "http://[" (an unclosed IPv6 host)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 4096:
         raise InvalidInput("must be an http(s) URL or a data:<mime>;base64, URI", field=field)
     return MediaInput(url=value, data=None, mime_type="", sha256_hex="")

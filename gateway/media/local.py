@@ -21,7 +21,7 @@ def sign(secret: str, key: str, expires: int) -> str:
 def check_signature(secret: str, key: str, expires: int, signature: str, now: float | None = None) -> bool:
     if expires < (time.time() if now is None else now):
         return False
-    return hmac.compare_digest(sign(secret, key, expires), signature)
+    return hmac.compare_digest(sign(secret, key, expires).encode(), signature.encode())
 
 
 class LocalMediaStore(MediaStore):

@@ -7,6 +7,7 @@ import base64
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from gateway.core import content as c
 from gateway.core.config import Settings
@@ -21,6 +22,7 @@ from gateway.media.input import ACCEPT, MediaInput, sniff
 log = logging.getLogger(__name__)
 MAX_MEDIA_ATTEMPTS = 3
 Download = Callable[[MessageReceived], Awaitable[bytes]]
+T = TypeVar("T")
 
 
 class MediaService:
@@ -41,14 +43,21 @@ class MediaService:
         """Download, store and link a message's media. Returns (envelope to publish, retry later?).
 
         A failed first download still publishes the message (``downloadError: true``) and asks for a
-        retry; a failed follow-up publishes nothing new.
+        retry; a failed follow-up publishes nothing new. A file over ``inbound_media_max_bytes`` (declared
+        by the message, or seen once downloaded) is not downloaded, or not kept: the message is published
+        with ``downloadError`` and the reason ``TOO_LARGE``, and never retried.
         """
         event = env.event
         assert isinstance(event, MessageReceived)
         media = c.media_of(event.content)
         assert media is not None
+        cap = self.settings.inbound_media_max_bytes
+        if media.file_length > cap:
+            return self._too_large(env, event, media, media.file_length, "declared")
         try:
             data = await asyncio.wait_for(download(event), self.settings.media_download_timeout_s)
+            if len(data) > cap:  # the sender declared less than it uploaded
+                return self._too_large(env, event, media, len(data), "downloaded")
             linked = await self._store_inbound(env.instance_id, event, media, data)
         except Exception as exc:
             log.warning("media download failed (attempt %d): %s", event.media_attempt + 1, type(exc).__name__,
@@ -60,6 +69,15 @@ class MediaService:
             return replace(env, event=failed), retry
         return replace(env, event=replace(event, content=linked)), False
 
+    def _too_large(self, env: Envelope, event: MessageReceived, media: c.MediaRef, size: int,
+                   seen: str) -> tuple[Envelope | None, bool]:
+        log.warning("media not kept: %d bytes %s, more than the %d allowed", size, seen,
+                    self.settings.inbound_media_max_bytes, extra={"instance_id": env.instance_id})
+        if event.media_attempt:
+            return None, False  # the first attempt already published the message
+        refused = replace(media, download_error=True, download_error_reason=c.TOO_LARGE)
+        return replace(env, event=replace(event, content=c.with_media(event.content, refused))), False
+
     async def _store_inbound(self, instance_id: str, event: MessageReceived, media: c.MediaRef,
                              data: bytes) -> c.Content:
         mime = media.mime_type or sniff(data) or "application/octet-stream"
@@ -70,15 +88,25 @@ class MediaService:
         if isinstance(body, c.Image | c.Sticker | c.Video | c.Document):
             thumb = base64.b64decode(media.thumbnail_b64) if media.thumbnail_b64 else None
             if thumb is None and isinstance(body, c.Image):
-                thumb = await asyncio.to_thread(prepare.thumbnail, data)
+                thumb = await self._decoded(instance_id, prepare.thumbnail, data)
             if thumb is not None:
                 thumb_url = (await self.save(instance_id, f"{base}/thumb.jpg", thumb, "image/jpeg")).url
         if isinstance(body, c.Image) and not (body.width and body.height):
-            width, height = await asyncio.to_thread(prepare.image_size, data)
-            body = replace(body, width=width, height=height)
+            size = await self._decoded(instance_id, prepare.image_size, data)
+            if size is not None:
+                body = replace(body, width=size[0], height=size[1])
         linked = replace(media, url=stored.url, key=stored.key, mime_type=mime, file_length=stored.size,
                          sha256_hex=stored.sha256_hex, thumbnail_url=thumb_url, download_error=False)
         return c.with_media(body, linked)
+
+    async def _decoded(self, instance_id: str, work: Callable[[bytes, int], T], data: bytes) -> T | None:
+        """Pillow work on a received image, or ``None`` when the image is unreadable or too large to decode
+        (the message is still delivered with its file, only without what we would have computed)."""
+        try:
+            return await asyncio.to_thread(work, data, self.settings.media_max_pixels)
+        except InvalidInput as exc:
+            log.warning("received image not decoded: %s", exc.message, extra={"instance_id": instance_id})
+            return None
 
     # outbound ------------------------------------------------------------------------------------
     async def outbound(self, instance_id: str, kind: str, given: MediaInput, field: str) -> c.MediaRef:
@@ -89,8 +117,11 @@ class MediaService:
         accepted = ACCEPT[kind]
         if kind != "document" and not mime.startswith(accepted):
             raise InvalidInput(f"is {mime or 'of an unknown type'}, not a valid {kind}", field=field)
+        max_pixels = self.settings.media_max_pixels
+        if kind in ("image", "sticker"):  # every image an endpoint takes, sent as it is or converted
+            await asyncio.to_thread(prepare.check_image, data, field, max_pixels)
         if kind == "sticker" and mime != "image/webp":
-            data, mime = await asyncio.to_thread(prepare.sticker_webp, data, field), "image/webp"
+            data, mime = await asyncio.to_thread(prepare.sticker_webp, data, max_pixels, field), "image/webp"
         elif kind == "audio" and not mime.startswith("audio/ogg"):
             data, mime = await asyncio.to_thread(prepare.audio_to_opus, data, field), "audio/ogg; codecs=opus"
         mime = mime or "application/octet-stream"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import glob
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -23,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from gateway.core.config import Settings
 from gateway.core.errors import ProvisionError
@@ -188,6 +189,38 @@ async def _pg_fix_role_and_db(t: pg.PgTarget, socket_dir: str | None) -> bool:
     return False
 
 
+def _private_file(path: Path, text: str) -> Path:
+    """A config file only its owner reads: credentials stay off command lines (``ps`` shows those)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)  # an older file keeps its mode through O_TRUNC
+    return path
+
+
+def _redis_auth(parts: SplitResult) -> str:
+    """redis.conf lines requiring the URL's credentials (``redis://[user]:password@host``), if any."""
+    if not parts.password:
+        return ""
+    password = unquote(parts.password)
+    user = unquote(parts.username or "") or "default"
+    if user == "default":
+        return f"requirepass {json.dumps(password)}\n"
+    return f"user default off\nuser {user} on {json.dumps('>' + password)} ~* &* +@all\n"
+
+
+def _nats_auth(parts: SplitResult) -> str:
+    """nats-server configuration requiring the URL's credentials: ``user:password@`` or a ``token@``.
+
+    Taken as written, like nats-py does (it does not percent-decode them)."""
+    if parts.username and parts.password:
+        user, password = json.dumps(parts.username), json.dumps(parts.password)
+        return f"authorization {{ user: {user}, password: {password} }}\n"
+    if parts.username:
+        return f"authorization {{ token: {json.dumps(parts.username)} }}\n"
+    return ""
+
+
 async def _nats_ok(url: str) -> bool:
     return await bus.probe_jetstream(url) == "ok"
 
@@ -302,7 +335,8 @@ class Provisioner:
         run = _run_dir(self.settings)
         pidfile = run / "redis.pid"
         _say(f"starting redis on {host}:{port} (data {data})")
-        subprocess.run([binary, "--port", str(port), "--bind", "127.0.0.1" if host != "::1" else "::1",
+        conf = _private_file(run / "redis.conf", _redis_auth(parts))
+        subprocess.run([binary, str(conf), "--port", str(port), "--bind", "127.0.0.1" if host != "::1" else "::1",
                         "--dir", str(data), "--appendonly", "yes", "--save", "", "--daemonize", "yes",
                         "--pidfile", str(pidfile), "--logfile", str(run / "redis.log")],
                        check=True)
@@ -338,8 +372,9 @@ class Provisioner:
         _say(f"starting nats-server (JetStream) on {host}:{port} (data {data})")
         # nats-server cannot daemonize itself: a throw-away sh starts it in the background and exits, so
         # the daemon is not our child (no handle to keep, no zombie once stopped); its pid is in pidfile.
-        subprocess.run(["sh", "-c", '"$@" &', "sh", binary, "-a", host, "-p", str(port), "-js", "-sd", str(data),
-                        "-P", str(pidfile), "-l", str(run / "nats.log")],
+        conf = _private_file(run / "nats.conf", _nats_auth(parts))
+        subprocess.run(["sh", "-c", '"$@" &', "sh", binary, "-c", str(conf), "-a", host, "-p", str(port), "-js",
+                        "-sd", str(data), "-P", str(pidfile), "-l", str(run / "nats.log")],
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        start_new_session=True, check=True)
         if not await _poll(lambda: _nats_ok(url), 15):

@@ -1,26 +1,48 @@
-"""Sentry set-up with a ``before_send`` that strips tokens, Client-Token values and phone numbers."""
+"""Sentry set-up with a ``before_send`` that strips tokens, Client-Token values and phone numbers.
+
+Frame local variables are never sent (``include_local_variables=False``): request handlers hold raw tokens in
+locals (the auth dependencies' bearer header and instance token), and filtering by variable name only
+catches the names it knows. What is sent is scrubbed by key, by shape and by value (``register_secret``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.core.config import Settings
-from gateway.ops.logs import redact
+from pydantic import SecretStr
 
-_SECRET_KEYS = {"authorization", "client-token", "z-api-token", "token", "cookie", "x-api-key",
-                "webhook-signature", "partner_token", "client_token", "secret_key", "secret"}
+from gateway.core.config import Settings
+from gateway.ops.logs import redact, register_secret
+
+FILTERED = "[Filtered]"
+# compared lower-cased with ``_`` read as ``-``
+_SECRET_KEYS = frozenset({
+    "authorization", "proxy-authorization", "client-token", "z-api-token", "partner-token", "token", "cookie",
+    "set-cookie", "x-api-key", "webhook-signature", "webhook-secret", "secret-key", "secret", "password",
+})
+
+
+def _is_secret_name(name: object) -> bool:
+    return isinstance(name, str) and name.lower().replace("_", "-") in _SECRET_KEYS
+
+
+def _is_phone_like(value: int) -> bool:
+    return 10 <= len(str(abs(value))) <= 15
 
 
 def scrub(value: Any) -> Any:
-    """Recursively redact an event: secret-named keys dropped, strings redacted."""
+    """Recursively redact an event: secret-named keys and header pairs filtered, strings redacted,
+    phone-sized integers masked."""
     if isinstance(value, dict):
-        return {k: ("[Filtered]" if str(k).lower() in _SECRET_KEYS else scrub(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(scrub(v) for v in value)
+        return {k: (FILTERED if _is_secret_name(k) else scrub(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        pair = len(value) == 2 and _is_secret_name(value[0])  # a header pair: ["authorization", "Bearer …"]
+        items = [value[0], FILTERED] if pair else [scrub(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
     if isinstance(value, str):
         return redact(value)
+    if isinstance(value, int) and not isinstance(value, bool) and _is_phone_like(value):
+        return redact(str(value))
     return value
 
 
@@ -29,7 +51,18 @@ def before_send(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]:
     return scrubbed
 
 
-def init_sentry(settings: Settings, role: str) -> bool:
+def register_settings_secrets(settings: Settings) -> None:
+    """Register every secret setting (secret key, partner and client tokens, ...) for redaction by value."""
+    for _name, value in settings:
+        if isinstance(value, SecretStr):
+            register_secret(value.get_secret_value())
+
+
+def init_sentry(settings: Settings, role: str, *, transport: Any = None) -> bool:
+    """Register the settings' secrets for redaction, then report errors to Sentry when a DSN is set.
+
+    ``transport`` (a ``sentry_sdk.transport.Transport``) replaces the HTTP transport, for tests."""
+    register_settings_secrets(settings)
     if settings.sentry_dsn is None:
         return False
     import sentry_sdk
@@ -38,8 +71,10 @@ def init_sentry(settings: Settings, role: str) -> bool:
         dsn=settings.sentry_dsn.get_secret_value(),
         environment=settings.env.value,
         server_name=role,
-        send_default_pii=False,
+        # no PII: ``send_default_pii`` is left unset, which means off (SDK 2.x deprecates setting it)
+        include_local_variables=False,
         before_send=before_send,  # type: ignore[arg-type]
         traces_sample_rate=0.0,
+        transport=transport,
     )
     return True

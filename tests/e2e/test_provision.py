@@ -58,6 +58,13 @@ async def test_start_redis_nats_postgres_from_binaries() -> None:
     assert not await redis_probe(settings.redis_url)
 
 
+def _secrets_on_command_lines(pids: list[int], data: Path) -> list[str]:
+    found = [f"pid {pid}" for pid in pids
+             if any(s in Path(f"/proc/{pid}/cmdline").read_bytes() for s in (b"r3dis", b"ts-pass", b"s3cr3t"))]
+    return found + [f"{conf} readable by others" for conf in ("redis.conf", "nats.conf")
+                    if (data / "run" / conf).stat().st_mode & 0o777 != 0o600]
+
+
 async def _gone(pid: int) -> bool:
     import asyncio
 
@@ -132,3 +139,29 @@ async def test_postgres_data_leaves_a_checkout_the_postgres_user_cannot_reach(
         if not shared_root_existed:
             with contextlib.suppress(OSError):  # another run is using it
                 provision.SHARED_PG_ROOT.rmdir()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("nats_auth", ["zapgate:n4ts-pass_1", "s3cr3t-token"])
+async def test_services_it_starts_require_the_credentials_of_their_urls(nats_auth: str) -> None:
+    """``redis://:password@`` and ``nats://user:password@`` (or ``nats://token@``): what zapgate starts
+    requires them; the secrets are in 0600 files, never on a command line."""
+    data = Path(tempfile.mkdtemp(prefix="zapgate-auth-"))
+    redis_port, nats_port = free_port(), free_port()
+    settings = Settings(data_dir=data, redis_url=f"redis://:r3dis%2Bpass@127.0.0.1:{redis_port}/0",
+                        nats_url=f"nats://{nats_auth}@127.0.0.1:{nats_port}")
+    started: list[provision.ServiceResult] = []
+    try:
+        started.append(await provision.ensure_redis(settings, allow_install=False))
+        started.append(await provision.ensure_nats(settings, allow_install=False))
+        assert await redis_probe(settings.redis_url)
+        assert await probe_jetstream(settings.nats_url) == "ok"
+        assert not await redis_probe(f"redis://127.0.0.1:{redis_port}/0")
+        assert not await redis_probe(f"redis://:wrong@127.0.0.1:{redis_port}/0")
+        assert await probe_jetstream(f"nats://127.0.0.1:{nats_port}") != "ok"
+        assert await probe_jetstream(f"nats://wrong:wrong@127.0.0.1:{nats_port}") != "ok"
+        assert all(r.pid is not None for r in started)
+        assert not _secrets_on_command_lines([r.pid for r in started if r.pid], data)
+    finally:
+        provision.stop_started(settings)
+        shutil.rmtree(data, ignore_errors=True)

@@ -105,9 +105,9 @@ async def files() -> AsyncIterator[str]:
     """A local web server with files to send by URL."""
     png = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(png, "PNG")
+    mp3 = b"ID3\x03" + b"\0" * 6 + b"\xff\xfb\x90\x64" + b"\0" * 100  # an empty ID3 tag, then an MPEG frame
     content = {"/a.png": (png.getvalue(), "image/png"), "/doc.pdf": (b"%PDF-1.4 x", "application/pdf"),
-               "/big.png": (png.getvalue() + b"\0" * 5000, "image/png"), "/song.mp3": (b"ID3\x03" + b"\0" * 100,
-                                                                                   "audio/mpeg")}
+               "/big.png": (png.getvalue() + b"\0" * 5000, "image/png"), "/song.mp3": (mp3, "audio/mpeg")}
 
     async def handle(request: web.Request) -> web.Response:
         if request.path == "/loop":

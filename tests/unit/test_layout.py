@@ -64,7 +64,7 @@ def test_cycle_finder_sees_a_cycle() -> None:
 
 def test_import_contracts_are_kept() -> None:
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
-    assert lint, "import-linter is a dev dependency: pip install -e '.[dev]'"
+    assert lint, "import-linter is a dev dependency: make venv"
     done = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "0 broken" in done.stdout

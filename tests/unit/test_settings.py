@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -73,3 +74,43 @@ def test_load_settings_exits_with_clear_message() -> None:
                           text=True, timeout=60, check=False)
     assert proc.returncode == EXIT_CONFIG_ERROR
     assert "invalid configuration" in proc.stderr and "ZAPGATE_REDIS_URL" in proc.stderr
+
+
+@pytest.mark.parametrize("env", ["test", "production"])
+def test_the_builtin_secret_is_refused_outside_dev(env: str) -> None:
+    with pytest.raises(ValidationError, match="ZAPGATE_SECRET_KEY must be set"):
+        Settings(env=env, partner_token="p" * 30, client_token="c" * 30)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.0.0.5", "gateway.internal"])  # noqa: S104
+def test_the_builtin_secret_is_refused_on_a_non_loopback_address(host: str) -> None:
+    with pytest.raises(ValidationError, match=f"listen on {host}"):
+        Settings(http_host=host)
+    assert Settings(http_host=host, secret_key="s" * 40).http_host == host
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "::1", "localhost"])
+def test_the_builtin_secret_is_accepted_on_loopback_in_dev(host: str) -> None:
+    assert Settings(http_host=host).http_host == host
+
+
+def test_a_dev_gateway_generates_its_secret_once(tmp_path: Path) -> None:
+    from gateway.core.config import DEV_SECRET_KEY, local_secret_path, with_local_secret
+
+    settings = Settings(data_dir=tmp_path)
+    first = with_local_secret(settings)
+    key = first.secret_key.get_secret_value()
+    assert key != DEV_SECRET_KEY and len(key) == 64
+    assert local_secret_path(settings).stat().st_mode & 0o777 == 0o600
+    assert with_local_secret(Settings(data_dir=tmp_path)).secret_key.get_secret_value() == key  # kept
+    explicit = Settings(data_dir=tmp_path, secret_key="e" * 40)
+    assert with_local_secret(explicit) is explicit  # a configured key always wins
+
+
+def test_a_role_refuses_to_start_with_the_builtin_secret_on_all_interfaces(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZAPGATE_")}
+    env |= {"ZAPGATE_HTTP_HOST": "0.0.0.0", "ZAPGATE_DATA_DIR": str(tmp_path)}  # noqa: S104
+    proc = subprocess.run([sys.executable, "-m", "gateway", "api"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode == EXIT_CONFIG_ERROR
+    assert "ZAPGATE_SECRET_KEY must be set to listen on 0.0.0.0" in proc.stderr

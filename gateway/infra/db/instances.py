@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gateway.core.ids import InstanceId, PartnerId
@@ -95,6 +96,8 @@ class InstanceStore:
     async def page(
         self, partner_id: PartnerId, page: int, page_size: int, query: str | None
     ) -> tuple[int, list[Instance]]:
+        if query and "\0" in query:  # Postgres text cannot hold NUL, so no name or id contains it
+            return 0, []
         where = "partner_id = $1 AND deleted_at IS NULL"
         args: list[Any] = [partner_id]
         if query:
@@ -122,6 +125,24 @@ class InstanceStore:
             await conn.execute("UPDATE outbox SET status = 'DELETED', media = NULL WHERE instance_id = $1 "
                                "AND status = 'QUEUED'", instance_id)
         return True
+
+    async def rotate_token(self, instance_id: str, partner_id: PartnerId, version: int, token_hash: str) -> bool:
+        """Move the instance from token ``version`` to ``version + 1`` (whose hash is given); False when
+        it is gone or another rotation got there first. The old token is refused from the commit on."""
+        status = await self.db.pool.execute(
+            "UPDATE instances SET token_version = $3 + 1, token_hash = $4, updated_at = now() "
+            "WHERE id = $1 AND partner_id = $2 AND token_version = $3 AND deleted_at IS NULL",
+            instance_id, partner_id, version, token_hash,
+        )
+        return str(status).endswith(" 1")
+
+    async def rehash_tokens(self, token_hash_of: Callable[[str, int], str]) -> int:
+        """Store every live instance's token hash again (after ``ZAPGATE_SECRET_KEY`` changed)."""
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch("SELECT id, token_version FROM instances WHERE deleted_at IS NULL FOR UPDATE")
+            await conn.executemany("UPDATE instances SET token_hash = $2, updated_at = now() WHERE id = $1",
+                                   [(r["id"], token_hash_of(r["id"], r["token_version"])) for r in rows])
+        return len(rows)
 
     async def update_fields(self, instance_id: str, **fields: Any) -> None:
         allowed = {k.column for k in CallbackKind} | {

@@ -99,7 +99,7 @@ class LeaseManager:
         if not value:
             return None
         worker, _, fence = str(value).rpartition(":")
-        return worker, int(fence) if fence.isdigit() else 0
+        return worker, int(fence) if fence.isascii() and fence.isdigit() else 0
 
     # heartbeats ---------------------------------------------------------------------------------
     async def heartbeat(self, ttl_s: float, owned: int) -> None:

@@ -257,6 +257,9 @@ class NeonizeEngine(Engine):
         return code
 
     async def download(self, message: MessageReceived) -> bytes:
+        """The decrypted file, whole: neonize exports no streaming or to-file download (its ``download_any``
+        writes a file only after the whole file came back through the FFI as bytes), so the size the message
+        declares is checked first; the media service bounds the bytes that come back."""
         import base64
 
         from neonize.utils.enum import MediaType, MediaTypeToMMS
@@ -264,6 +267,9 @@ class NeonizeEngine(Engine):
         media = c.media_of(message.content)
         if media is None or not media.direct_path:
             raise EngineError("the message has no downloadable media", transient=False)
+        if media.file_length > self.settings.inbound_media_max_bytes:
+            raise EngineError(f"the file declares {media.file_length} bytes, more than "
+                              f"{self.settings.inbound_media_max_bytes} allowed", transient=False)
         kinds = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
                  c.Ptv: "MediaVideo", c.Document: "MediaDocument"}
         kind = kinds[type(message.content)]

@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from gateway.core.commands import Outgoing
-from gateway.core.errors import AlreadyPaired, CaptureFull, EngineError, NotConnected
+from gateway.core.errors import AlreadyPaired, CaptureFull, EngineError, InvalidInput, NotConnected
 from gateway.core.events import (
     Address,
     ChatPresenceChanged,
@@ -38,6 +38,8 @@ from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_prese
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.sandbox.files import sandbox_file
+
+MAX_DOWNLOAD_LENGTH = 128 * 1024 * 1024  # the simulated phone's largest file (``downloadLength``)
 
 
 def _now_ms() -> int:
@@ -62,6 +64,8 @@ class SandboxEngine(Engine):
         self.sent: list[Outgoing] = []
         self.presences: list[tuple[str, str]] = []
         self.download_failures: dict[str, int] = {}
+        self.download_lengths: dict[str, int] = {}
+        self.downloads: list[str] = []  # message ids, once per download attempt
         self.reads: list[tuple[str, str]] = []
         self.send_delay_s = s.sandbox_send_delay_s
         self.in_send = 0
@@ -176,13 +180,16 @@ class SandboxEngine(Engine):
                                           timestamp_ms=_now_ms(), is_group=is_group))
 
     async def download(self, message: MessageReceived) -> bytes:
-        """The simulated phone's file for that message (``failDownload: n`` fails the first n tries)."""
+        """The simulated phone's file for that message (``failDownload: n`` fails the first n tries;
+        ``downloadLength: n`` pads it to n bytes, whatever ``fileLength`` declared, like a lying sender)."""
+        self.downloads.append(message.message_id)
         left = self.download_failures.get(message.message_id, 0)
         if left:
             self.download_failures[message.message_id] = left - 1
             raise EngineError("sandbox: download failed on purpose")
         data, _mime = sandbox_file(message.content, message.message_id)
-        return data
+        length = self.download_lengths.get(message.message_id, 0)
+        return data + b"\0" * (length - len(data)) if length > len(data) else data
 
     async def inject_message(self, spec: dict[str, Any]) -> str:
         """A message arrives; answered (like WhatsApp's delivery ack) only once it is durable."""
@@ -192,6 +199,11 @@ class SandboxEngine(Engine):
         fail = spec.get("failDownload")
         if isinstance(fail, int) and not isinstance(fail, bool) and fail > 0:
             self.download_failures[message.message_id] = fail
+        length = spec.get("downloadLength")
+        if length is not None:
+            if isinstance(length, bool) or not isinstance(length, int) or not 0 < length <= MAX_DOWNLOAD_LENGTH:
+                raise InvalidInput(f"must be 1 to {MAX_DOWNLOAD_LENGTH} bytes", field="downloadLength")
+            self.download_lengths[message.message_id] = length
         await self._durably(message)
         return message.message_id
 
