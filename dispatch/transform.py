@@ -15,6 +15,7 @@ from gateway.core.events import (
     Connected,
     Disconnected,
     Envelope,
+    GroupNotified,
     LoggedOut,
     MessageReceived,
     MessageSent,
@@ -142,7 +143,7 @@ def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, statu
         "fromMe": ev.from_me,
         "momment": ev.timestamp_ms,
         "status": status,
-        "chatName": None if (group or ev.from_me) else (ev.push_name or None),
+        "chatName": (ev.chat_name or None) if group else (None if ev.from_me else (ev.push_name or None)),
         "senderPhoto": None,
         "senderName": ev.push_name,
         "participantPhone": ev.sender.phone if group else None,
@@ -187,6 +188,31 @@ def delivery(ev: MessageSent, ctx: Context) -> dict[str, Any]:
     return payload
 
 
+def group_notification(ev: GroupNotified, ctx: Context) -> dict[str, Any]:
+    """A change in a group, as Z-API sends it: a ``ReceivedCallback`` with ``notification`` and no content.
+
+    ``participantPhone`` is who made the change (LID digits when only the LID is known);
+    ``notificationParameters`` the members it is about (``chat_id`` form) or its values."""
+    actor = ev.actor
+    params = [chat_id(p) for p in ev.participants] if ev.participants else list(ev.parameters)
+    payload: dict[str, Any] = {
+        "isStatusReply": False, "chatLid": None, "connectedPhone": ctx.connected_phone, "waitingMessage": False,
+        "isEdit": False, "isGroup": True, "isNewsletter": False, "instanceId": ctx.instance_id,
+        "messageId": ev.notification_id, "phone": chat_id(ev.group), "fromMe": ev.from_me,
+        "momment": ev.timestamp_ms, "expiresAt": None, "status": "RECEIVED", "chatName": ev.subject or None,
+        "senderPhoto": None, "senderName": ev.actor_name, "photo": None, "broadcast": False,
+        "participantPhone": (actor.phone or (actor.lid or actor.jid).split("@")[0]) if actor else None,
+        "participantLid": actor.lid if actor else None, "referenceMessageId": None, "externalAdReply": None,
+        "forwarded": False, "type": "ReceivedCallback", "notification": ev.kind,
+        "notificationParameters": params, "callId": None, "code": None, "fromApi": False,
+    }
+    if ev.request_method is not None:
+        payload["requestMethod"] = ev.request_method
+    if ev.link_mode is not None:
+        payload["linkMode"] = ev.link_mode
+    return payload
+
+
 def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
     """Every webhook payload one event produces, with the URL kind each goes to."""
     ev = env.event
@@ -203,6 +229,8 @@ def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
         return out
     if isinstance(ev, ReceiptReceived):
         return [(Hook.MESSAGE_STATUS, message_status(ev, ctx))]
+    if isinstance(ev, GroupNotified):
+        return [(Hook.RECEIVED, group_notification(ev, ctx))]
     if isinstance(ev, ChatPresenceChanged):
         return [(Hook.PRESENCE_CHAT, {"type": "PresenceChatCallback", "phone": chat_id(ev.chat),
                                       "status": ev.state.value, "lastSeen": ev.last_seen_ms,

@@ -19,6 +19,7 @@ from pydantic.json_schema import models_json_schema
 
 from gateway.api.answers import ZapiError
 from gateway.api.bodies import BODIES
+from gateway.api.group_docs import GROUP_BODIES
 
 REF = "#/components/schemas/{model}"
 
@@ -32,10 +33,12 @@ _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying"
 _ERRORS: dict[int, str] = {
     400: "Invalid input: `error` and `field` name the field (or the Client-Token header is missing)",
     401: "Missing or invalid partner token",
-    403: "The Client-Token is not the owning partner's (or a media link is invalid or expired)",
-    404: "No such instance (or id and token do not match), or no such resource",
+    403: "The Client-Token is not the owning partner's (or a media link is invalid or expired, or the action "
+         "needs a group admin)",
+    404: "No such instance (or id and token do not match), or no such resource (a group: `GROUP_NOT_FOUND`)",
     409: "Conflict: the engine refused the action, or a concurrent change won",
     413: "The request body is larger than allowed",
+    501: "The instance's engine cannot do this (its WhatsApp library has no such call)",
     429: "Too many requests (sends, queued messages or failed authentications): retry after `Retry-After`",
     502: "The owning worker did not answer, or fetching a media URL failed",
     503: "A backing service or the instance's worker is unavailable: retry after `Retry-After`",
@@ -77,7 +80,7 @@ def doc(body: type[BaseModel] | None = None, *, ok: Any = None, status: int = 20
 
 
 def _bodies_schemas() -> dict[str, Any]:
-    _, top = models_json_schema([(m, "validation") for m in BODIES], ref_template=REF)
+    _, top = models_json_schema([(m, "validation") for m in (*BODIES, *GROUP_BODIES)], ref_template=REF)
     defs: dict[str, Any] = top.get("$defs", {})
     return defs
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Depends
 from gateway.api.answers import Done, Inbound, Scanned
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.bodies import SandboxInbound, SandboxPresence, SandboxScan
+from gateway.api.group_docs import SandboxGroupEvent, SandboxGroupEventAnswer
 from gateway.api.instance import control
 from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, doc
 from gateway.core.commands import Action
@@ -61,3 +62,11 @@ async def disconnect(instance: InstanceDep, zg: State) -> dict[str, Any]:
     _sandbox_only(instance)
     await control(zg).call(instance.id, Action.SANDBOX_DISCONNECT)
     return {"value": True}
+
+
+@router.post("/group-event", **doc(SandboxGroupEvent, ok=SandboxGroupEventAnswer, fails=(*CONTROL_FAILS, 403)))
+async def group_event(instance: InstanceDep, zg: State, body: Spec) -> dict[str, Any]:
+    """Someone else changes a group (joins, leaves, renames, asks to join, adds the phone to a new group...);
+    the instance's webhooks tell it like WhatsApp's group notifications."""
+    _sandbox_only(instance)
+    return await control(zg).call(instance.id, Action.SANDBOX_GROUP_EVENT, **body)

@@ -21,10 +21,12 @@ class Action(StrEnum):
     RESTART = "restart"
     LOGOUT = "logout"
     READ = "read"
+    GROUP = "group"  # args: {"op": <GroupOp>, ...}
     SANDBOX_SCAN = "sandbox.scan"
     SANDBOX_INBOUND = "sandbox.inbound"
     SANDBOX_PRESENCE = "sandbox.presence"
     SANDBOX_DISCONNECT = "sandbox.disconnect"
+    SANDBOX_GROUP_EVENT = "sandbox.group_event"
 
 
 def encode_request(action: Action, args: dict[str, Any]) -> bytes:

@@ -8,6 +8,7 @@ ZapgateError                         http_status()  body
 │   └── InstanceNotFound             404 {"error": "Instance not found"}
 ├── InvalidInput                     400 naming the field                                 (field)
 ├── NotFound                         404
+│   └── GroupNotFound                404 the instance is in no such group
 ├── LinkExpired                      403 a signed media link is invalid or expired
 ├── Conflict                         409
 ├── PayloadTooLarge                  413                                                  (limit)
@@ -30,6 +31,8 @@ ZapgateError                         http_status()  body
 │   └── BadResponse                  502 a non-200 answer                                 (status_code)
 ├── EngineError                      409 the engine refused the action                    (transient)
 │   ├── NotConnected
+│   ├── Unsupported                  501 the engine's library cannot do it
+│   ├── NotGroupAdmin                403 the action needs a group admin
 │   └── AlreadyPaired
 └── OperationalError                 500 start-up and maintenance failures (never an HTTP answer)
     ├── ProvisionError               a service could not be reused, started or installed
@@ -271,6 +274,27 @@ class EngineError(ZapgateError):
 @dataclass
 class NotConnected(EngineError):
     code: ClassVar[str] = "NOT_CONNECTED"
+
+
+@dataclass
+class Unsupported(EngineError):
+    """What the engine's library cannot do (never retried)."""
+
+    transient: bool = False
+    status: ClassVar[int] = 501
+    code: ClassVar[str] = "NOT_SUPPORTED"
+
+
+@dataclass
+class NotGroupAdmin(EngineError):
+    transient: bool = False
+    status: ClassVar[int] = 403
+    code: ClassVar[str] = "NOT_GROUP_ADMIN"
+
+
+@dataclass
+class GroupNotFound(NotFound):
+    code: ClassVar[str] = "GROUP_NOT_FOUND"
 
 
 @dataclass

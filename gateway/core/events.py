@@ -122,6 +122,7 @@ class MessageReceived:
     is_status_reply: bool = False
     waiting: bool = False
     media_attempt: int = 0  # > 0: a follow-up carrying media whose first download failed
+    chat_name: str | None = None  # a group's subject, when the engine knows it (Z-API's chatName)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +160,35 @@ class MessageSent:
     message: MessageReceived | None = None  # the sent message as a fromMe/fromApi message
 
 
+@dataclass(frozen=True, slots=True)
+class GroupNotified:
+    """Emitted for a change in a group: one event per change, named as Z-API names it.
+
+    ``kind`` is the Z-API notification (``GROUP_PARTICIPANT_ADD``, ``GROUP_CHANGE_SUBJECT``, ...);
+    ``participants`` the members it is about; ``parameters`` the other values Z-API lists (a subject,
+    ``"on"``/``"off"``, ...); ``subject`` the group's name at the time (``chatName``)."""
+
+    group: Address
+    kind: str
+    timestamp_ms: int
+    notification_id: str  # stable across redeliveries: the webhook's messageId and the event id
+    actor: Address | None = None
+    actor_name: str = ""
+    from_me: bool = False
+    participants: tuple[Address, ...] = ()
+    parameters: tuple[str, ...] = ()
+    subject: str = ""
+    request_method: str | None = None  # MEMBERSHIP_APPROVAL_REQUEST: invite_link | non_admin_add
+    link_mode: str | None = None  # GROUP_MEMBER_LINK_PROPERTY_UPDATE: ADMIN_LINK | ALL_MEMBER_LINK
+
+
 EngineEvent = (QrCodeChanged | PairSucceeded | Connected | Disconnected | LoggedOut | StreamReplaced
-               | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged | MessageSent)
+               | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged | MessageSent
+               | GroupNotified)
 
 ENGINE_EVENTS: tuple[type, ...] = (QrCodeChanged, PairSucceeded, Connected, Disconnected, LoggedOut,
                                    StreamReplaced, TemporaryBan, MessageReceived, ReceiptReceived,
-                                   ChatPresenceChanged, MessageSent)
+                                   ChatPresenceChanged, MessageSent, GroupNotified)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +212,8 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
         return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
     if isinstance(event, MessageSent):
         return f"{instance_id}:sent:{event.zaap_id}"
+    if isinstance(event, GroupNotified):
+        return f"{instance_id}:grp:{event.notification_id}"
     return f"{instance_id}:{type(event).__name__}:{epoch}:{seq}"
 
 
@@ -246,6 +272,16 @@ def dumps(obj: Any) -> bytes:
         return orjson.dumps(_to_plain(obj))
     except orjson.JSONEncodeError as exc:
         raise InvalidInput(f"cannot be encoded as JSON: {exc}", field="body") from exc
+
+
+def to_plain(obj: Any) -> Any:
+    """Our dataclasses → JSON-ready values (what ``dumps`` writes, before writing it)."""
+    return _to_plain(obj)
+
+
+def from_plain(cls: type[T], data: Any) -> T:
+    built: T = _build(cls, data)
+    return built
 
 
 def loads(cls: type[T], data: bytes) -> T:

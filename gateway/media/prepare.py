@@ -129,6 +129,26 @@ def audio_format(data: bytes) -> str | None:
     return _container(data[start:start + 16])
 
 
+PROFILE_PX = 640
+
+
+def profile_jpeg(data: bytes, max_pixels: int, field: str = "photo") -> bytes:
+    """A group or profile picture as WhatsApp takes it: a JPEG, cropped square, at most 640 px."""
+    with opened_image(data, field, max_pixels) as img:
+        try:
+            img.draft("RGB", (PROFILE_PX, PROFILE_PX))
+            rgb = img.convert("RGB")
+            side = min(rgb.size)
+            left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+            square = rgb.crop((left, top, left + side, top + side))
+            square.thumbnail((PROFILE_PX, PROFILE_PX))
+            out = io.BytesIO()
+            square.save(out, "JPEG", quality=85)
+        except (OSError, ValueError) as exc:
+            raise InvalidInput("is not an image that can be used as a picture", field=field) from exc
+        return out.getvalue()
+
+
 def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None
 

@@ -129,6 +129,14 @@ class MediaService:
         return c.MediaRef(mime_type=mime, file_length=stored.size, sha256_hex=stored.sha256_hex, url=stored.url,
                           key=stored.key)
 
+    async def picture(self, given: MediaInput, field: str) -> bytes:
+        """A picture to set (group photo): fetched or decoded, checked, made a square JPEG; not stored."""
+        data = given.data if given.data is not None else await self.fetcher.fetch(
+            given.url or "", field, self.settings.max_media_bytes)
+        if not sniff(data).startswith("image/"):
+            raise InvalidInput("is not an image", field=field)
+        return await asyncio.to_thread(prepare.profile_jpeg, data, self.settings.media_max_pixels, field)
+
     async def _by_hash(self, instance_id: str, data: bytes, mime: str) -> StoredMedia:
         import hashlib
 

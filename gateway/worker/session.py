@@ -39,8 +39,9 @@ from gateway.media.service import MediaService
 from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.capture import Capture
-from gateway.worker.engines.base import Engine, EngineContext
+from gateway.worker.engines.base import Engine, EngineContext, GroupStateStore
 from gateway.worker.engines.factory import build_engine
+from gateway.worker.groups import run_group_op
 from gateway.worker.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class SessionDeps:
     media: MediaService | None = None
     record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
     lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
+    group_store: GroupStateStore | None = None  # sandbox: the simulated group world, in Postgres
 
 
 class Session:
@@ -133,7 +135,8 @@ class Session:
         ctx = EngineContext(instance_id=self.id, settings=self.deps.settings, emit=self.on_event,
                             device_jid=self.device_jid, record_send=record, lookup_send=lookup,
                             read_media=self.deps.media.store.get if self.deps.media is not None else None,
-                            backlog=(lambda: capture.depth(instance_id)) if capture is not None else None)
+                            backlog=(lambda: capture.depth(instance_id)) if capture is not None else None,
+                            group_store=self.deps.group_store)
         return build_engine(self.instance.engine, ctx)
 
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
@@ -287,6 +290,10 @@ class Session:
                 raise NotConnected("the instance is not connected")
             await engine.mark_read(str(args["chat"]), str(args["messageId"]))
             return {}
+        if action is Action.GROUP:
+            if not self.connected.is_set():
+                raise NotConnected("the instance is not connected")
+            return await run_group_op(engine, args)
         if self.instance.engine is not EngineKind.SANDBOX:
             raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
         from gateway.worker.engines.sandbox.engine import SandboxEngine
@@ -299,5 +306,7 @@ class Session:
         if action is Action.SANDBOX_PRESENCE:
             await engine.inject_presence(args)
             return {}
+        if action is Action.SANDBOX_GROUP_EVENT:
+            return await engine.inject_group_event(args)
         await engine.drop()
         return {}

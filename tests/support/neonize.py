@@ -87,3 +87,81 @@ CONTENT: dict[str, Any] = {
         title="Plans", description="Gold", singleSelectReply=E.ListResponseMessage.SingleSelectReply(
             selectedRowID="row-1"))),
 }
+
+
+# --- groups ------------------------------------------------------------------------------------------
+
+BOB_LID = "99999999999999"
+CAROL = "5511977776666"
+PARENT = "120363186053925765"
+
+
+def participant(j: Any, pn: Any = EMPTY, lid: Any = EMPTY, admin: bool = False, superadmin: bool = False,
+                name: str = "", error: int = 0, code: str = "", expiration: float = 0.0) -> Any:
+    """A ``GroupParticipant`` the way whatsmeow fills it: a PN JID is its own ``PhoneNumber``."""
+    if pn is EMPTY and j.Server == "s.whatsapp.net":
+        pn = j
+    if lid is EMPTY and j.Server == "lid":
+        lid = j
+    p = N.GroupParticipant(JID=j, LID=lid, PhoneNumber=pn, IsAdmin=admin or superadmin, IsSuperAdmin=superadmin,
+                           DisplayName=name, Error=error)
+    if code:
+        p.AddRequest.CopyFrom(N.GroupParticipantAddRequest(Code=code, Expiration=expiration))
+    return p
+
+
+def group_info_proto(group: str = GROUP, name: str = "Meu grupo", owner: Any = None, owner_pn: Any = None,
+                     participants: list[Any] | None = None, created: float = 1588721491, topic: str = "descricao",
+                     locked: bool = False, announce: bool = False, is_parent: bool = False, linked_parent: str = "",
+                     default_sub: bool = False) -> Any:
+    owner = owner if owner is not None else jid(ME)
+    owner_pn = owner_pn if owner_pn is not None else (owner if owner.Server == "s.whatsapp.net" else EMPTY)
+    if participants is None:
+        participants = [participant(jid(ME), superadmin=True, name="Me"), participant(jid(ALICE), name="Alice"),
+                        participant(jid(BOB_LID, "lid"), pn=jid(CAROL))]
+    return N.GroupInfo(
+        JID=jid(group, "g.us"), OwnerJID=owner, OwnerPN=owner_pn,
+        GroupName=N.GroupName(Name=name, NameSetAt=1617805323, NameSetBy=owner),
+        GroupTopic=N.GroupTopic(Topic=topic, TopicID="3EB0TOPIC", TopicSetAt=1617805323, TopicSetBy=owner,
+                                TopicDeleted=False),
+        GroupLocked=N.GroupLocked(isLocked=locked), GroupAnnounce=N.GroupAnnounce(IsAnnounce=announce,
+                                                                                  AnnounceVersionID=""),
+        GroupEphemeral=N.GroupEphemeral(IsEphemeral=False, DisappearingTimer=0),
+        GroupIncognito=N.GroupIncognito(IsIncognito=False),
+        GroupParent=N.GroupParent(IsParent=is_parent, DefaultMembershipApprovalMode=""),
+        GroupLinkedParent=N.GroupLinkedParent(LinkedParentJID=jid(linked_parent, "g.us") if linked_parent else EMPTY),
+        GroupIsDefaultSub=N.GroupIsDefaultSub(IsDefaultSubGroup=default_sub),
+        GroupCreated=created, ParticipantVersionID="1700000000000000", Participants=participants)
+
+
+def joined_ev(info: Any = None, reason: str = "", type_: str = "", create_key: str = "", sender: Any = None) -> Any:
+    ev = N.JoinedGroup(Reason=reason, Type=type_, CreateKey=create_key,
+                       GroupInfo=info if info is not None else group_info_proto())
+    if sender is not None:
+        ev.Sender.CopyFrom(sender)
+    return ev
+
+
+def group_ev(sender: Any = None, notify: str = "", ts: int = 1700000000, group: str = GROUP, **changes: Any) -> Any:
+    """A ``GroupInfoEvent``; ``changes`` are its optional fields (Name=..., Join=[...], UnknownChanges=[...])."""
+    base: dict[str, Any] = {"PrevParticipantsVersionID": "", "ParticipantVersionID": "", "JoinReason": ""}
+    base.update(changes)
+    ev = N.GroupInfoEvent(JID=jid(group, "g.us"), Notify=notify, Timestamp=ts, **base)
+    if sender is not None:
+        ev.Sender.CopyFrom(sender)
+    return ev
+
+
+def node(tag: str, attrs: dict[str, Any] | None = None, children: list[Any] | None = None, data: bytes = b"") -> Any:
+    """A raw whatsmeow node as neonize encodes ``UnknownChanges`` (JID attributes as JIDs, others as text)."""
+    encoded = []
+    for name, value in (attrs or {}).items():
+        if isinstance(value, str) and "@" in value:
+            user, _, server = value.partition("@")
+            encoded.append(N.NodeAttrs(name=name, jid=jid(user, server)))
+        else:
+            encoded.append(N.NodeAttrs(name=name, text=str(value)))
+    out = N.Node(Tag=tag, Attrs=encoded, Nodes=children or [])
+    if data:
+        out.Bytes = data
+    return out

@@ -5,17 +5,36 @@ from __future__ import annotations
 import abc
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from gateway.core.commands import UNKNOWN, Outgoing, Unknown
 from gateway.core.config import Settings
-from gateway.core.errors import EngineError
+from gateway.core.errors import EngineError, Unsupported
 from gateway.core.events import EngineEvent, MessageReceived, PresenceState
+from gateway.core.groups import (
+    CreatedGroup,
+    GroupInfo,
+    GroupSettings,
+    JoinRequest,
+    JoinResult,
+    ParticipantAction,
+    ParticipantResult,
+)
 
 # The engine callback: returns an awaitable resolved once the event is durable (JetStream), or None when
 # nothing captures events (tests). Engines wait for it before acknowledging what WhatsApp handed over.
 EmitFn = Callable[[EngineEvent], Awaitable[None] | None]
 SendRecorder = Callable[[str, Outgoing], Awaitable[None]]
 SendLookup = Callable[[str], Awaitable[str | None]]
+
+
+class GroupStateStore(Protocol):
+    """sandbox: where the simulated phone's group world is kept, one JSON state per group (survives a change
+    of worker). ``gateway.infra.db.sandbox_groups.SandboxGroupStore`` is the Postgres one."""
+
+    async def load_groups(self, instance_id: str) -> list[dict[str, Any]]: ...
+
+    async def save_group(self, instance_id: str, jid: str, state: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +47,7 @@ class EngineContext:
     lookup_send: SendLookup | None = None  # sandbox: the WhatsApp id a zaapId was sent as, if it was
     read_media: Callable[[str], Awaitable[bytes | None]] | None = None  # media store key → bytes
     backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
+    group_store: GroupStateStore | None = None  # sandbox: its group world (None: kept in memory only)
 
 
 class Engine(abc.ABC):
@@ -69,3 +89,52 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     async def mark_read(self, chat: str, message_id: str) -> None:
         """Send a read receipt for a message in a chat."""
+
+    # groups ------------------------------------------------------------------------------------------
+    # Group ids are JIDs (``<id>@g.us``), phones are digits. Engines raise ``NotFound`` for a group they
+    # do not know, ``EngineError(..., transient=False)`` for what WhatsApp refused (not an admin, ...) and
+    # ``Unsupported`` for what their library cannot do.
+
+    async def list_groups(self) -> list[GroupInfo]:
+        raise Unsupported("this engine does not manage groups")
+
+    async def group_info(self, group: str, *, with_invite_link: bool = False) -> GroupInfo:
+        raise Unsupported("this engine does not manage groups")
+
+    async def create_group(self, name: str, phones: list[str]) -> CreatedGroup:
+        raise Unsupported("this engine does not manage groups")
+
+    async def set_group_name(self, group: str, name: str) -> None:
+        raise Unsupported("this engine does not manage groups")
+
+    async def set_group_description(self, group: str, description: str) -> None:
+        raise Unsupported("this engine does not manage groups")
+
+    async def set_group_photo(self, group: str, jpeg: bytes) -> None:
+        raise Unsupported("this engine does not manage groups")
+
+    async def set_group_settings(self, group: str, change: GroupSettings) -> None:
+        raise Unsupported("this engine does not manage groups")
+
+    async def update_participants(self, group: str, phones: list[str], action: ParticipantAction
+                                  ) -> list[ParticipantResult]:
+        raise Unsupported("this engine does not manage groups")
+
+    async def join_requests(self, group: str) -> list[JoinRequest]:
+        raise Unsupported("this engine does not manage groups")
+
+    async def leave_group(self, group: str) -> None:
+        raise Unsupported("this engine does not manage groups")
+
+    async def invite_link(self, group: str, *, reset: bool = False) -> str:
+        raise Unsupported("this engine does not manage groups")
+
+    async def invite_info(self, code: str) -> GroupInfo:
+        raise Unsupported("this engine does not manage groups")
+
+    async def join_with_link(self, code: str) -> JoinResult:
+        raise Unsupported("this engine does not manage groups")
+
+    async def send_group_invite(self, group: str, result: ParticipantResult, caption: str) -> None:
+        """Send ``result.address`` a private invite to ``group`` (autoInvite, when adding was refused)."""
+        raise Unsupported("this engine does not manage groups")

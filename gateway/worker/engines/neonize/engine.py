@@ -9,6 +9,8 @@
 - Unpaired sessions get a fresh QR connection after ``neonize_qr_timeout_s`` (QR expiry is
   invisible to Python); each QR code carries its own ~20 s expiry.
 - The device store lives in Postgres; a paired session restarts from its device JID, without a QR.
+- Group methods delegate to ``GroupCalls`` (group_calls.py); group events become one ``GroupNotified``
+  per change (groups.py), each handed over like any other event.
 """
 
 from __future__ import annotations
@@ -16,17 +18,28 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from gateway.core import content as c
 from gateway.core.commands import Outgoing
 from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
 from gateway.core.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
+from gateway.core.groups import (
+    CreatedGroup,
+    GroupInfo,
+    GroupSettings,
+    JoinRequest,
+    JoinResult,
+    ParticipantAction,
+    ParticipantResult,
+)
 from gateway.worker.engines.base import Engine, EngineContext
-from gateway.worker.engines.neonize import translate
+from gateway.worker.engines.neonize import groups, translate
+from gateway.worker.engines.neonize.group_calls import GroupCalls
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
 
 log = logging.getLogger(__name__)
@@ -57,6 +70,9 @@ class NeonizeEngine(Engine):
         self._runner: asyncio.Task[None] | None = None
         self._qr_deadline: float | None = None
         self._handlers: list[Callable[..., None]] = []  # strong refs: neonize keeps weak ones for methods
+        # a group call answers before the api's control call gives up on it
+        self.group_calls = GroupCalls(self.client, self.runtime, connected=lambda: self.connected, me=self._me,
+                                 timeout_s=max(1.0, self.settings.control_timeout_s - 1.0))
         self._register()
 
     def __repr__(self) -> str:
@@ -103,10 +119,16 @@ class NeonizeEngine(Engine):
     def _register(self) -> None:
         from neonize import events as ev
 
-        def handler(translator: Callable[[Any], EngineEvent | None]) -> Callable[[Any, Any], None]:
+        def handler(translator: Callable[[Any], EngineEvent | Sequence[EngineEvent] | None]
+                    ) -> Callable[[Any, Any], None]:
             def on_event(_client: Any, proto: Any) -> None:
                 try:
-                    self._hand_over(translator(proto))
+                    out = translator(proto)
+                    if not isinstance(out, Sequence):
+                        self._hand_over(out)
+                        return
+                    for event in out or (None,):  # one by one, each durable before the next
+                        self._hand_over(event)
                 except Exception:
                     log.exception("neonize event translation failed", extra={"instance_id": self.ctx.instance_id})
 
@@ -124,7 +146,7 @@ class NeonizeEngine(Engine):
 
         self._handlers.append(on_qr)
         self.client.qr(on_qr)
-        self.client.event(ev.MessageEv)(handler(translate.message))
+        self.client.event(ev.MessageEv)(handler(self._on_message))
         self.client.event(ev.ReceiptEv)(handler(translate.receipt))
         self.client.event(ev.ChatPresenceEv)(handler(translate.chat_presence))
         self.client.event(ev.PresenceEv)(handler(translate.presence))
@@ -134,6 +156,23 @@ class NeonizeEngine(Engine):
         self.client.event(ev.LoggedOutEv)(handler(translate.logged_out))
         self.client.event(ev.StreamReplacedEv)(handler(lambda _p: StreamReplaced()))
         self.client.event(ev.TemporaryBanEv)(handler(translate.temporary_ban))
+        self.client.event(ev.JoinedGroupEv)(handler(self.group_calls.on_joined))
+        self.client.event(ev.GroupInfoEv)(handler(self.group_calls.on_changed))
+        self.client.event(ev.PictureEv)(handler(self.group_calls.on_picture))
+
+    def _on_message(self, proto: Any) -> MessageReceived | None:
+        event = translate.message(proto)
+        if event is not None and event.is_group and event.chat_name is None:
+            subject = self.group_calls.subjects.get(event.chat.jid)
+            if subject is not None:
+                event = dataclasses.replace(event, chat_name=subject)
+        return event
+
+    def _me(self) -> groups.Me:
+        me = getattr(self.client, "me", None)
+        lid = me.LID.User if me is not None and me.HasField("LID") and me.LID.User else None
+        phone = me.JID.User if me is not None and me.HasField("JID") and me.JID.User else self.phone
+        return groups.Me(phone=phone, lid=f"{lid}@lid" if lid else None)
 
     def _on_pair(self, proto: Any) -> EngineEvent | None:
         event = translate.pair_status(proto)
@@ -321,6 +360,50 @@ class NeonizeEngine(Engine):
         except Exception as exc:
             raise EngineError(f"send failed: {exc}") from exc
         return str(response.ID)
+
+    # groups (group_calls.py) --------------------------------------------------------------------------
+    async def list_groups(self) -> list[GroupInfo]:
+        return await self.group_calls.list_groups()
+
+    async def group_info(self, group: str, *, with_invite_link: bool = False) -> GroupInfo:
+        return await self.group_calls.group_info(group, with_invite_link=with_invite_link)
+
+    async def create_group(self, name: str, phones: list[str]) -> CreatedGroup:
+        return await self.group_calls.create_group(name, phones)
+
+    async def set_group_name(self, group: str, name: str) -> None:
+        await self.group_calls.set_group_name(group, name)
+
+    async def set_group_description(self, group: str, description: str) -> None:
+        await self.group_calls.set_group_description(group, description)
+
+    async def set_group_photo(self, group: str, jpeg: bytes) -> None:
+        await self.group_calls.set_group_photo(group, jpeg)
+
+    async def set_group_settings(self, group: str, change: GroupSettings) -> None:
+        await self.group_calls.set_group_settings(group, change)
+
+    async def update_participants(self, group: str, phones: list[str], action: ParticipantAction
+                                  ) -> list[ParticipantResult]:
+        return await self.group_calls.update_participants(group, phones, action)
+
+    async def join_requests(self, group: str) -> list[JoinRequest]:
+        return await self.group_calls.join_requests(group)
+
+    async def leave_group(self, group: str) -> None:
+        await self.group_calls.leave_group(group)
+
+    async def invite_link(self, group: str, *, reset: bool = False) -> str:
+        return await self.group_calls.invite_link(group, reset=reset)
+
+    async def invite_info(self, code: str) -> GroupInfo:
+        return await self.group_calls.invite_info(code)
+
+    async def join_with_link(self, code: str) -> JoinResult:
+        return await self.group_calls.join_with_link(code)
+
+    async def send_group_invite(self, group: str, result: ParticipantResult, caption: str) -> None:
+        await self.group_calls.send_group_invite(group, result, caption)
 
 
 MEDIA_TYPES = (c.Image, c.Audio, c.Video, c.Ptv, c.Document, c.Sticker)

@@ -6,6 +6,8 @@
   ``sandbox_receipt_delay_s`` (0 = at once, in order).
 - ``drop()`` closes the connection as WhatsApp would; it reconnects after ``sandbox_reconnect_delay_s``.
 - With ``sandbox_seed`` set, ids and QR codes are reproducible.
+- Groups: a simulated group world (``groups.py``, kept in ``EngineContext.group_store``) with WhatsApp's rules
+  and notifications; ``inject_group_event`` plays what other members do (spec in ``group_events.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import random
 import secrets
 import time
+from dataclasses import replace
 from typing import Any
 
 from gateway.core.commands import Outgoing
@@ -33,11 +36,24 @@ from gateway.core.events import (
     ReceiptReceived,
     ReceiptStatus,
 )
-from gateway.core.phones import validate_phone
+from gateway.core.groups import (
+    CreatedGroup,
+    GroupInfo,
+    GroupSettings,
+    JoinRequest,
+    JoinResult,
+    ParticipantAction,
+    ParticipantResult,
+    invite_code,
+    parse_group_id,
+)
+from gateway.core.phones import phone_address, validate_phone
 from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_presence
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.sandbox.files import sandbox_file
+from gateway.worker.engines.sandbox.group_events import description_of, inject, subject_of
+from gateway.worker.engines.sandbox.groups import GroupWorld
 
 MAX_DOWNLOAD_LENGTH = 128 * 1024 * 1024  # the simulated phone's largest file (``downloadLength``)
 
@@ -72,6 +88,9 @@ class SandboxEngine(Engine):
         self.max_in_send = 0
         self._tasks = TaskGroupOwner(f"sandbox:{ctx.instance_id}")
         self._qr_task: asyncio.Task[Any] | None = None
+        self.groups = GroupWorld(ctx.instance_id, ctx.group_store, emit=self._durably, rng=self.rng, clock=_now_ms,
+                                 me=lambda: self.phone)
+        self.group_invites: list[tuple[str, str, str, str]] = []  # (group, phone, code, caption) sent
 
     def __repr__(self) -> str:
         return (f"<SandboxEngine {self.ctx.instance_id} phone={self.phone} connected={self.connected} "
@@ -196,6 +215,11 @@ class SandboxEngine(Engine):
         if not self.connected:
             raise NotConnected("the instance is not connected")
         message = build_inbound(spec, self.rng, _now_ms())
+        if message.is_group:  # WhatsApp's clients know the subject of a group they are in: chatName
+            async with self.groups.change():
+                known = self.groups.groups.get(message.chat.jid)
+            if known is not None:
+                message = replace(message, chat_name=known.subject)
         fail = spec.get("failDownload")
         if isinstance(fail, int) and not isinstance(fail, bool) and fail > 0:
             self.download_failures[message.message_id] = fail
@@ -222,6 +246,102 @@ class SandboxEngine(Engine):
         except TimeoutError as exc:
             raise CaptureFull("the event is buffered but JetStream has not stored it yet; it will be "
                               "delivered when it does", instance_id=self.ctx.instance_id) from exc
+
+    # groups -------------------------------------------------------------------------------------------
+    def _me(self) -> str:
+        if not self.connected or self.phone is None:
+            raise NotConnected("the instance is not connected")
+        return self.phone
+
+    async def list_groups(self) -> list[GroupInfo]:
+        me = self._me()
+        async with self.groups.change():
+            mine = [g for g in self.groups.groups.values() if g.member(me) is not None]
+            return [g.info() for g in sorted(mine, key=lambda g: g.created_ms)]
+
+    async def group_info(self, group: str, *, with_invite_link: bool = False) -> GroupInfo:
+        me = self._me()
+        async with self.groups.change():
+            found = self.groups.visible(parse_group_id(group))
+            allowed = found.is_admin(me) or found.members_see_link()
+            return found.info(link=allowed if with_invite_link else None)
+
+    async def create_group(self, name: str, phones: list[str]) -> CreatedGroup:
+        me = self._me()
+        subject = subject_of(name, "groupName")
+        wanted = [validate_phone(p, f"phones.{i}") for i, p in enumerate(phones)]
+        async with self.groups.change():
+            group, results = await self.groups.create(me, subject, list(dict.fromkeys(wanted)))
+            return CreatedGroup(group=group.info(), results=tuple(results))
+
+    async def set_group_name(self, group: str, name: str) -> None:
+        me, subject = self._me(), subject_of(name, "groupName")
+        async with self.groups.change():
+            await self.groups.set_subject(me, parse_group_id(group), subject)
+
+    async def set_group_description(self, group: str, description: str) -> None:
+        me, text = self._me(), description_of(description, "groupDescription")
+        async with self.groups.change():
+            await self.groups.set_description(me, parse_group_id(group), text)
+
+    async def set_group_photo(self, group: str, jpeg: bytes) -> None:
+        me = self._me()
+        if not jpeg.startswith(b"\xff\xd8\xff"):
+            raise InvalidInput("must be a JPEG image", field="groupPhoto")
+        async with self.groups.change():
+            await self.groups.set_photo(me, parse_group_id(group), jpeg)
+
+    async def set_group_settings(self, group: str, change: GroupSettings) -> None:
+        me = self._me()
+        async with self.groups.change():
+            await self.groups.set_settings(me, parse_group_id(group), change)
+
+    async def update_participants(self, group: str, phones: list[str], action: ParticipantAction
+                                  ) -> list[ParticipantResult]:
+        me = self._me()
+        wanted = [validate_phone(p, f"phones.{i}") for i, p in enumerate(phones)]
+        async with self.groups.change():
+            return await self.groups.update(me, parse_group_id(group), wanted, action)
+
+    async def join_requests(self, group: str) -> list[JoinRequest]:
+        me = self._me()
+        async with self.groups.change():
+            found = self.groups.visible(parse_group_id(group))
+            self.groups.need_admin(found, me, "see the requests to join")
+            return [JoinRequest(phone_address(r.phone), r.at_ms) for r in found.requests]
+
+    async def leave_group(self, group: str) -> None:
+        me = self._me()
+        async with self.groups.change():
+            await self.groups.leave(me, parse_group_id(group))
+
+    async def invite_link(self, group: str, *, reset: bool = False) -> str:
+        me = self._me()
+        async with self.groups.change():
+            return await self.groups.invite_link(me, parse_group_id(group), reset=reset)
+
+    async def invite_info(self, code: str) -> GroupInfo:
+        self._me()
+        async with self.groups.change():
+            return self.groups.by_code(invite_code(code)).info(link=True)
+
+    async def join_with_link(self, code: str) -> JoinResult:
+        me = self._me()
+        async with self.groups.change():
+            return await self.groups.join(me, self.groups.by_code(invite_code(code)))
+
+    async def send_group_invite(self, group: str, result: ParticipantResult, caption: str) -> None:
+        """The private invite WhatsApp offers for a refused add, sent to that phone (kept in ``group_invites``)."""
+        self._me()
+        if not result.invite_code or not result.address.phone:
+            raise InvalidInput("a private invite needs a phone and its invite code", field="phones")
+        async with self.groups.change():
+            found = self.groups.visible(parse_group_id(group))
+            self.group_invites.append((found.jid, result.address.phone, result.invite_code, caption))
+
+    async def inject_group_event(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """Someone else changes a group (or adds the phone to one); answered once its notifications are durable."""
+        return await inject(self.groups, self._me(), spec)
 
     async def drop(self) -> None:
         """WhatsApp closes the connection; the engine reconnects by itself like the real one."""
