@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import groups, health, instance, media, partner, queue, sandbox, send, webhooks
+from gateway.api import communities, groups, health, instance, media, partner, queue, sandbox, send, webhooks
 from gateway.api.errors import install_error_handlers
 from gateway.api.guard import InputGuard
 from gateway.api.middleware import BodyLimit, RequestContext
@@ -109,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(send.router)
     app.include_router(queue.router)
     app.include_router(groups.router)
+    app.include_router(communities.router)
     app.add_middleware(InputGuard)  # innermost: sees bodies BodyLimit already bounded
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)

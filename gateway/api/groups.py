@@ -20,9 +20,10 @@ from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, do
 from gateway.api.sendspec import Body as Fields
 from gateway.api.state import AppState
 from gateway.core.commands import Action
-from gateway.core.errors import InvalidInput
+from gateway.core.errors import GroupNotFound, InvalidInput
 from gateway.core.events import from_plain
 from gateway.core.groups import (
+    Community,
     CreatedGroup,
     GroupInfo,
     GroupList,
@@ -45,7 +46,7 @@ GROUP_FAILS = (*CONTROL_FAILS, 501)
 MAX_PHONES = 256
 
 
-def _fields(raw: Any) -> Fields:
+def json_fields(raw: Any) -> Fields:
     if not isinstance(raw, dict):
         raise InvalidInput("request body must be a JSON object", field="body")
     return Fields(raw, 0)
@@ -69,43 +70,59 @@ def _subject(body: Fields, key: str) -> str:
     return name
 
 
-async def _op(zg: AppState, instance_id: str, op: GroupOp, **args: Any) -> dict[str, Any]:
+async def group_op(zg: AppState, instance_id: str, op: GroupOp, **args: Any) -> dict[str, Any]:
     return await control(zg).call(instance_id, Action.GROUP, op=op.value, **args)
+
+
+async def community(zg: AppState, instance_id: str, community_jid: str) -> Community:
+    reply = await group_op(zg, instance_id, GroupOp.COMMUNITY_INFO, community=community_jid)
+    return from_plain(Community, reply["community"])
+
+
+async def _members_of(zg: AppState, instance_id: str, fields: Fields) -> str:
+    """The group whose members change: ``groupId``, or a community's announcement group (Z-API manages a
+    community's members through it)."""
+    if fields.raw.get("groupId") is not None or fields.raw.get("communityId") is None:
+        return _group(fields, "groupId")
+    found = await community(zg, instance_id, parse_group_id(fields.raw["communityId"], "communityId"))
+    if found.announcement_jid is None:
+        raise GroupNotFound("the community has no announcement group")
+    return found.announcement_jid
 
 
 @router.get("/groups", **doc(ok=list[d.GroupListItem], fails=GROUP_FAILS))
 async def list_groups(instance: InstanceDep, zg: State,
                       page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                       page_size: Annotated[int, Query(alias="pageSize", ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-    groups = from_plain(GroupList, (await _op(zg, instance.id, GroupOp.LIST))["groups"]).groups
+    groups = from_plain(GroupList, (await group_op(zg, instance.id, GroupOp.LIST))["groups"]).groups
     ordered = sorted(groups, key=lambda g: (g.subject.lower(), g.jid))
     return [list_item(g) for g in ordered[(page - 1) * page_size: page * page_size]]
 
 
 @router.post("/create-group", **doc(d.CreateGroup, ok=d.CreatedGroupAnswer, fails=GROUP_FAILS))
 async def create_group(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    fields = _fields(body)
+    fields = json_fields(body)
     name, phones, auto_invite = _subject(fields, "groupName"), _phones(fields), fields.bool_("autoInvite")
-    created = from_plain(CreatedGroup, (await _op(zg, instance.id, GroupOp.CREATE, name=name, phones=phones,
+    created = from_plain(CreatedGroup, (await group_op(zg, instance.id, GroupOp.CREATE, name=name, phones=phones,
                                                   autoInvite=auto_invite))["created"])
-    link = (await _op(zg, instance.id, GroupOp.LINK, group=created.group.jid))["link"]
+    link = (await group_op(zg, instance.id, GroupOp.LINK, group=created.group.jid))["link"]
     return created_answer(created, link, auto_invite)
 
 
 @router.post("/update-group-name", **doc(d.GroupName, ok=d.GroupDone, fails=GROUP_FAILS))
 async def update_group_name(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    fields = _fields(body)
+    fields = json_fields(body)
     group, name = _group(fields, "groupId"), _subject(fields, "groupName")
-    await _op(zg, instance.id, GroupOp.NAME, group=group, name=name)
+    await group_op(zg, instance.id, GroupOp.NAME, group=group, name=name)
     return done()
 
 
 @router.post("/update-group-description", **doc(d.GroupDescription, ok=d.GroupDone, fails=GROUP_FAILS))
 async def update_group_description(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    fields = _fields(body)
+    fields = json_fields(body)
     group = _group(fields, "groupId")
     text = fields.str_("groupDescription", required=True, max_len=2048, allow_empty=True)
-    await _op(zg, instance.id, GroupOp.DESCRIPTION, group=group, description=text)
+    await group_op(zg, instance.id, GroupOp.DESCRIPTION, group=group, description=text)
     return done()
 
 
@@ -113,11 +130,11 @@ async def update_group_description(instance: InstanceDep, zg: State, body: Json)
 async def update_group_photo(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
     import base64
 
-    fields = _fields(body)
+    fields = json_fields(body)
     group = _group(fields, "groupId", "groupID")
     given = parse_media(fields.raw.get("groupPhoto"), "groupPhoto", "image", zg.settings.max_media_bytes)
     jpeg = await zg.media.picture(given, "groupPhoto")
-    await _op(zg, instance.id, GroupOp.PHOTO, group=group, jpeg=base64.b64encode(jpeg).decode())
+    await group_op(zg, instance.id, GroupOp.PHOTO, group=group, jpeg=base64.b64encode(jpeg).decode())
     return done()
 
 
@@ -127,21 +144,21 @@ _SETTINGS = {"adminOnlyMessage": "admin_only_message", "adminOnlySettings": "adm
 
 @router.post("/update-group-settings", **doc(d.GroupSettingsBody, ok=d.GroupDone, fails=GROUP_FAILS))
 async def update_group_settings(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    fields = _fields(body)
+    fields = json_fields(body)
     group = _group(fields, "phone", "groupId")
     change = {ours: fields.bool_(theirs) for theirs, ours in _SETTINGS.items() if fields.raw.get(theirs) is not None}
     if not change:
         raise InvalidInput(f"name at least one of {', '.join(_SETTINGS)}", field="body")
-    await _op(zg, instance.id, GroupOp.SETTINGS, group=group, **change)
+    await group_op(zg, instance.id, GroupOp.SETTINGS, group=group, **change)
     return done()
 
 
 def _participants_route(path: str, action: ParticipantAction, model: type[Doc]) -> None:
     async def change(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-        fields = _fields(body)
-        group = _group(fields, "groupId", "communityId")
+        fields = json_fields(body)
+        group = await _members_of(zg, instance.id, fields)
         auto_invite = action is ParticipantAction.ADD and fields.bool_("autoInvite")
-        reply = await _op(zg, instance.id, GroupOp.PARTICIPANTS, group=group, phones=_phones(fields),
+        reply = await group_op(zg, instance.id, GroupOp.PARTICIPANTS, group=group, phones=_phones(fields),
                           change=action.value, autoInvite=auto_invite)
         return done(from_plain(ParticipantResults, reply["results"]).results, auto_invite)
 
@@ -161,13 +178,14 @@ for _path, _action, _model in (
 
 @router.post("/leave-group", **doc(d.GroupRef, ok=d.GroupDone, fails=GROUP_FAILS))
 async def leave_group(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    await _op(zg, instance.id, GroupOp.LEAVE, group=_group(_fields(body), "groupId"))
+    await group_op(zg, instance.id, GroupOp.LEAVE, group=_group(json_fields(body), "groupId"))
     return done()
 
 
 async def _metadata(zg: AppState, instance_id: str, group_id: str, with_link: bool) -> dict[str, Any]:
     group = parse_group_id(group_id, "groupId")
-    info = from_plain(GroupInfo, (await _op(zg, instance_id, GroupOp.INFO, group=group, withLink=with_link))["group"])
+    reply = await group_op(zg, instance_id, GroupOp.INFO, group=group, withLink=with_link)
+    info = from_plain(GroupInfo, reply["group"])
     return metadata(info)
 
 
@@ -194,13 +212,13 @@ async def group_invitation_metadata(instance: InstanceDep, zg: State, url: Invit
                                     url_upper: Annotated[str | None, Query(alias="URL", max_length=256)] = None
                                     ) -> dict[str, Any]:
     code = _code(url, url_upper)
-    info = from_plain(GroupInfo, (await _op(zg, instance.id, GroupOp.INVITE_INFO, code=code))["group"])
+    info = from_plain(GroupInfo, (await group_op(zg, instance.id, GroupOp.INVITE_INFO, code=code))["group"])
     return invite_metadata(info, code)
 
 
 async def _link(zg: AppState, instance_id: str, group_id: str, reset: bool) -> str:
     group = parse_group_id(group_id, "groupId")
-    link: str = (await _op(zg, instance_id, GroupOp.LINK, group=group, reset=reset))["link"]
+    link: str = (await group_op(zg, instance_id, GroupOp.LINK, group=group, reset=reset))["link"]
     return link
 
 
@@ -220,5 +238,5 @@ async def redefine_invitation_link(instance: InstanceDep, zg: State, group_id: G
 async def accept_invite_group(instance: InstanceDep, zg: State, url: InviteUrl = None,
                               url_upper: Annotated[str | None, Query(alias="URL", max_length=256)] = None
                               ) -> dict[str, Any]:
-    joined = from_plain(JoinResult, (await _op(zg, instance.id, GroupOp.JOIN, code=_code(url, url_upper)))["join"])
+    joined = from_plain(JoinResult, (await group_op(zg, instance.id, GroupOp.JOIN, code=_code(url, url_upper)))["join"])
     return {"success": True, "pending": joined.pending_approval}

@@ -33,6 +33,12 @@ class GroupOp(StrEnum):
     LINK = "link"
     INVITE_INFO = "invite_info"
     JOIN = "join"
+    COMMUNITY_CREATE = "community_create"
+    COMMUNITY_LIST = "community_list"
+    COMMUNITY_INFO = "community_info"
+    COMMUNITY_LINK = "community_link"
+    COMMUNITY_SETTINGS = "community_settings"
+    COMMUNITY_DEACTIVATE = "community_deactivate"
 
 
 class ParticipantAction(StrEnum):
@@ -116,6 +122,45 @@ class ParticipantResults:
 class JoinResult:
     group_jid: str
     pending_approval: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubGroup:
+    jid: str
+    name: str
+    is_announcement: bool = False  # the community's announcement group (its members are the community's)
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """A community: its parent group's JID, and the groups linked to it."""
+
+    jid: str
+    name: str
+    description: str = ""
+    sub_groups: tuple[SubGroup, ...] = ()
+
+    @property
+    def announcement_jid(self) -> str | None:
+        return next((g.jid for g in self.sub_groups if g.is_announcement), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityList:
+    communities: tuple[Community, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """The outcome of linking (or unlinking) one group: 0 done, else WhatsApp's code (409: linked elsewhere)."""
+
+    group_jid: str
+    error: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResults:
+    results: tuple[LinkResult, ...] = ()
 
 
 def invite_code(link: str) -> str:

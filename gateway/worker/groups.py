@@ -12,9 +12,11 @@ from typing import Any
 from gateway.core.errors import InvalidInput
 from gateway.core.events import to_plain
 from gateway.core.groups import (
+    CommunityList,
     GroupList,
     GroupOp,
     GroupSettings,
+    LinkResults,
     ParticipantAction,
     ParticipantResult,
     ParticipantResults,
@@ -31,6 +33,8 @@ def _op(args: dict[str, Any]) -> GroupOp:
 
 async def run_group_op(engine: Engine, args: dict[str, Any]) -> dict[str, Any]:
     op = _op(args)
+    if op.value.startswith("community_"):
+        return await _community_op(engine, op, args)
     group = str(args.get("group", ""))
     if op is GroupOp.LIST:
         return {"groups": to_plain(GroupList(tuple(await engine.list_groups())))}
@@ -77,3 +81,22 @@ async def _invite_refused(engine: Engine, group: str, results: tuple[Participant
         if result.error == 403 and result.invite_code:
             await engine.send_group_invite(group, result, caption="")
 
+
+
+async def _community_op(engine: Engine, op: GroupOp, args: dict[str, Any]) -> dict[str, Any]:
+    community = str(args.get("community", ""))
+    if op is GroupOp.COMMUNITY_CREATE:
+        return {"community": to_plain(await engine.create_community(str(args["name"]),
+                                                                      str(args.get("description") or "")))}
+    if op is GroupOp.COMMUNITY_LIST:
+        return {"communities": to_plain(CommunityList(tuple(await engine.list_communities())))}
+    if op is GroupOp.COMMUNITY_INFO:
+        return {"community": to_plain(await engine.community_info(community))}
+    if op is GroupOp.COMMUNITY_LINK:
+        results = await engine.link_groups(community, [str(g) for g in args["groups"]], link=bool(args["link"]))
+        return {"results": to_plain(LinkResults(tuple(results)))}
+    if op is GroupOp.COMMUNITY_SETTINGS:
+        await engine.set_community_settings(community, str(args["who"]))
+        return {}
+    await engine.deactivate_community(community)
+    return {}

@@ -135,3 +135,49 @@ async def test_group_errors_are_z_api_shaped(stack: Stack) -> None:
                  if n["phone"] == theirs)
     assert added["notificationParameters"] == [US] and added["participantPhone"] == ANA
     assert added["chatName"] == "Família"
+
+
+async def test_a_community_through_the_api(stack: Stack) -> None:
+    inst = await stack.paired(US)
+    api, h = stack.api, stack.api.client_headers
+
+    async def call(method: str, action: str, body: dict[str, Any] | None = None) -> Any:
+        r = await api.client.request(method, api.path(inst, action), json=body, headers=h)
+        assert r.status_code == 200, (action, r.text)
+        return r.json()
+
+    made = await call("POST", "communities", {"name": "Condomínio", "description": "avisos"})
+    cid = made["id"]
+    assert cid.isdigit() and [g["isGroupAnnouncement"] for g in made["subGroups"]] == [True]
+    assert {"name": "Condomínio", "id": cid} in await call("GET", "communities")
+
+    first = (await call("POST", "create-group", {"groupName": "Bloco A", "phones": [ANA]}))["phone"]
+    second = (await call("POST", "create-group", {"groupName": "Bloco B", "phones": [BIA]}))["phone"]
+    linked = await call("POST", "communities/link", {"communityId": cid, "groupsPhones": [first, second]})
+    assert linked == {"success": True}
+    meta = await call("GET", f"communities-metadata/{cid}")
+    assert meta["name"] == "Condomínio" and meta["description"] == "avisos"
+    assert {g["phone"] for g in meta["subGroups"]} >= {first, second}
+    assert (await call("GET", f"group-metadata/{first}"))["communityId"] == cid
+
+    other = (await call("POST", "communities", {"name": "Outra"}))["id"]
+    again = await call("POST", "communities/link", {"communityId": other, "groupsPhones": [first]})
+    assert again["failed"] == [{"phone": first, "error": 409}]
+
+    assert await call("POST", "add-participant", {"communityId": cid, "phones": [CAIO]}) == {"value": True}
+    announcement = next(g["phone"] for g in meta["subGroups"] if g["isGroupAnnouncement"])
+    members = {p["phone"] for p in (await call("GET", f"group-metadata/{announcement}"))["participants"]}
+    assert CAIO in members
+
+    assert await call("POST", "communities/unlink", {"communityId": cid, "groupsPhones": [second]}) == \
+        {"success": True}
+    assert await call("POST", "communities/settings", {"communityId": cid, "whoCanAddNewGroups": "admins"}) == \
+        {"success": True}
+    assert await call("POST", "update-community-description", {"communityId": cid,
+                                                               "communityDescription": "novos avisos"}) == \
+        {"value": True}
+    assert (await call("GET", f"communities-metadata/{cid}"))["description"] == "novos avisos"
+    assert await call("DELETE", f"communities/{cid}") == {"success": True}
+    r = await api.client.get(api.path(inst, f"communities-metadata/{cid}"), headers=h)
+    assert r.status_code == 404 and r.json()["error"] == "GROUP_NOT_FOUND"
+    assert (await call("GET", f"group-metadata/{first}"))["communityId"] is None  # the groups stay

@@ -165,3 +165,9 @@ def node(tag: str, attrs: dict[str, Any] | None = None, children: list[Any] | No
     if data:
         out.Bytes = data
     return out
+
+
+def link_target(group: str, name: str, default_sub: bool = False) -> Any:
+    """A ``GroupLinkTarget`` as ``get_sub_groups`` returns it (the default sub-group: the announcement group)."""
+    return N.GroupLinkTarget(JID=jid(group, "g.us"), GroupName=N.GroupName(Name=name, NameSetAt=0, NameSetBy=EMPTY),
+                             GroupIsDefaultSub=N.GroupIsDefaultSub(IsDefaultSubGroup=default_sub))

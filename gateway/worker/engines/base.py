@@ -12,11 +12,13 @@ from gateway.core.config import Settings
 from gateway.core.errors import EngineError, Unsupported
 from gateway.core.events import EngineEvent, MessageReceived, PresenceState
 from gateway.core.groups import (
+    Community,
     CreatedGroup,
     GroupInfo,
     GroupSettings,
     JoinRequest,
     JoinResult,
+    LinkResult,
     ParticipantAction,
     ParticipantResult,
 )
@@ -138,3 +140,27 @@ class Engine(abc.ABC):
     async def send_group_invite(self, group: str, result: ParticipantResult, caption: str) -> None:
         """Send ``result.address`` a private invite to ``group`` (autoInvite, when adding was refused)."""
         raise Unsupported("this engine does not manage groups")
+
+    # communities -------------------------------------------------------------------------------------
+    # A community is a parent group (its JID is the community id) with linked groups, one of them its
+    # announcement group. Description and photo are the parent group's (``set_group_description/photo``).
+
+    async def create_community(self, name: str, description: str) -> Community:
+        raise Unsupported("this engine does not manage communities")
+
+    async def list_communities(self) -> list[Community]:
+        raise Unsupported("this engine does not manage communities")
+
+    async def community_info(self, community: str) -> Community:
+        raise Unsupported("this engine does not manage communities")
+
+    async def link_groups(self, community: str, groups: list[str], *, link: bool) -> list[LinkResult]:
+        raise Unsupported("this engine does not manage communities")
+
+    async def set_community_settings(self, community: str, who_can_add_groups: str) -> None:
+        """``who_can_add_groups``: ``admins`` or ``all``."""
+        raise Unsupported("this engine does not manage communities")
+
+    async def deactivate_community(self, community: str) -> None:
+        """Unlink every group and close the community (the groups stay)."""
+        raise Unsupported("this engine does not manage communities")

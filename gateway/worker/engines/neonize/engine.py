@@ -9,8 +9,8 @@
 - Unpaired sessions get a fresh QR connection after ``neonize_qr_timeout_s`` (QR expiry is
   invisible to Python); each QR code carries its own ~20 s expiry.
 - The device store lives in Postgres; a paired session restarts from its device JID, without a QR.
-- Group methods delegate to ``GroupCalls`` (group_calls.py); group events become one ``GroupNotified``
-  per change (groups.py), each handed over like any other event.
+- Group and community methods delegate to ``GroupCalls`` (group_calls.py); group events become one
+  ``GroupNotified`` per change (groups.py), each handed over like any other event.
 """
 
 from __future__ import annotations
@@ -29,17 +29,20 @@ from gateway.core.commands import Outgoing
 from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
 from gateway.core.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
 from gateway.core.groups import (
+    Community,
     CreatedGroup,
     GroupInfo,
     GroupSettings,
     JoinRequest,
     JoinResult,
+    LinkResult,
     ParticipantAction,
     ParticipantResult,
 )
 from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.neonize import groups, translate
 from gateway.worker.engines.neonize.group_calls import GroupCalls
+from gateway.worker.engines.neonize.outgoing import MEDIA_TYPES, build_message
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
 
 log = logging.getLogger(__name__)
@@ -405,65 +408,20 @@ class NeonizeEngine(Engine):
     async def send_group_invite(self, group: str, result: ParticipantResult, caption: str) -> None:
         await self.group_calls.send_group_invite(group, result, caption)
 
+    async def create_community(self, name: str, description: str) -> Community:
+        return await self.group_calls.create_community(name, description)
 
-MEDIA_TYPES = (c.Image, c.Audio, c.Video, c.Ptv, c.Document, c.Sticker)
+    async def list_communities(self) -> list[Community]:
+        return await self.group_calls.list_communities()
 
+    async def community_info(self, community: str) -> Community:
+        return await self.group_calls.community_info(community)
 
-def _media_fields(media: c.MediaRef, upload: Any) -> dict[str, Any]:
-    return {"URL": upload.url, "directPath": upload.DirectPath, "mediaKey": upload.MediaKey,
-            "fileEncSHA256": upload.FileEncSHA256, "fileSHA256": upload.FileSHA256,
-            "fileLength": upload.FileLength, "mimetype": media.mime_type}
+    async def link_groups(self, community: str, groups: list[str], *, link: bool) -> list[LinkResult]:
+        return await self.group_calls.link_groups(community, groups, link=link)
 
+    async def set_community_settings(self, community: str, who_can_add_groups: str) -> None:
+        await self.group_calls.set_community_settings(community, who_can_add_groups)
 
-def build_media_message(body: c.Content, upload: Any, context: Any) -> Any:
-    """An uploaded file → the matching ``waE2E`` media message."""
-    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
-
-    media = c.media_of(body)
-    assert media is not None
-    fields = _media_fields(media, upload)
-    if isinstance(body, c.Image):
-        return E.Message(imageMessage=E.ImageMessage(caption=body.caption, contextInfo=context, **fields))
-    if isinstance(body, c.Sticker):
-        return E.Message(stickerMessage=E.StickerMessage(contextInfo=context, **fields))
-    if isinstance(body, c.Audio):
-        fields["mimetype"] = "audio/ogg; codecs=opus"
-        return E.Message(audioMessage=E.AudioMessage(PTT=body.ptt, seconds=body.seconds, contextInfo=context,
-                                                     **fields))
-    if isinstance(body, c.Video | c.Ptv):
-        video = E.VideoMessage(caption=body.caption, seconds=body.seconds, contextInfo=context,
-                               gifPlayback=isinstance(body, c.Video) and body.is_gif, **fields)
-        return E.Message(ptvMessage=video) if isinstance(body, c.Ptv) else E.Message(videoMessage=video)
-    assert isinstance(body, c.Document)
-    return E.Message(documentMessage=E.DocumentMessage(fileName=body.file_name, title=body.title,
-                                                       caption=body.caption, contextInfo=context, **fields))
-
-
-def build_message(out: Outgoing, upload: Any = None) -> Any:
-    """Our outgoing content → ``waE2E.Message`` (text, media, location, contact, reaction)."""
-    from neonize.proto.waCommon.WACommon_pb2 import MessageKey
-    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
-
-    body = out.content
-    context = None
-    if out.quoted_id or out.mentions:
-        context = E.ContextInfo(stanzaID=out.quoted_id or None, mentionedJID=list(out.mentions))
-    if upload is not None and isinstance(body, MEDIA_TYPES):
-        return build_media_message(body, upload, context)
-    if isinstance(body, c.Text):
-        if context is None:
-            return E.Message(conversation=body.text)
-        return E.Message(extendedTextMessage=E.ExtendedTextMessage(text=body.text, contextInfo=context))
-    if isinstance(body, c.Location):
-        return E.Message(locationMessage=E.LocationMessage(degreesLatitude=body.latitude,
-                                                           degreesLongitude=body.longitude, name=body.name,
-                                                           address=body.address, contextInfo=context))
-    if isinstance(body, c.Contact):
-        return E.Message(contactMessage=E.ContactMessage(displayName=body.display_name, vcard=body.vcard,
-                                                         contextInfo=context))
-    if isinstance(body, c.Reaction):
-        key = MessageKey(remoteJID=out.to, fromMe=body.from_me, ID=body.message_id)
-        return E.Message(reactionMessage=E.ReactionMessage(key=key, text=body.emoji,
-                                                           senderTimestampMS=int(time.time() * 1000)))
-    raise EngineError(f"{type(body).__name__} messages are not supported by the neonize engine yet",
-                      transient=False)
+    async def deactivate_community(self, community: str) -> None:
+        await self.group_calls.deactivate_community(community)

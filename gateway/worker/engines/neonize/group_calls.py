@@ -2,27 +2,32 @@
 
 neonize 0.5.2 exports no call for approving or rejecting join requests, nor for the join-approval and
 member-add modes (whatsmeow's ``UpdateGroupRequestParticipants``, ``SetGroupJoinApprovalMode`` and
-``SetGroupMemberAddMode`` are not in its shared library): those raise ``Unsupported`` before anything
-is sent. Every call is a network IQ without a timeout of its own; ``asyncio.wait_for`` bounds the wait
-(the Go call itself cannot be cancelled and finishes in its pool thread).
+``SetGroupMemberAddMode`` are not in its shared library), nor for a community's "who can add groups"
+setting or its deactivation: those raise ``Unsupported`` before anything is sent. Every call is a network
+IQ without a timeout of its own; ``asyncio.wait_for`` bounds the wait (the Go call itself cannot be
+cancelled and finishes in its pool thread). A method that makes several calls bounds them all together.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-from gateway.core.errors import EngineError, InvalidInput, NotConnected, Unsupported, ZapgateError
+from gateway.core.errors import EngineError, GroupNotFound, InvalidInput, NotConnected, Unsupported, ZapgateError
 from gateway.core.events import GroupNotified
 from gateway.core.groups import (
+    Community,
     CreatedGroup,
     GroupInfo,
     GroupSettings,
     JoinRequest,
     JoinResult,
+    LinkResult,
     ParticipantAction,
     ParticipantResult,
     invite_code,
@@ -30,6 +35,8 @@ from gateway.core.groups import (
 from gateway.worker.engines.neonize import groups
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime
 from gateway.worker.engines.neonize.translate import PHONE_SERVER, device_jid_proto, jid_string
+
+log = logging.getLogger(__name__)
 
 
 def user_jid(phone: str) -> Any:
@@ -70,12 +77,21 @@ class GroupCalls:
         return groups.picture(proto, self.me(), self.subjects)
 
     # calls --------------------------------------------------------------------------------------------
-    async def _call(self, what: str, method: str, *args: Any) -> Any:
+    def _deadline(self) -> float:
+        """For a method that makes several calls: all of them within ``timeout_s``."""
+        return asyncio.get_running_loop().time() + self.timeout_s
+
+    async def _call(self, what: str, method: str, *args: Any, deadline: float | None = None, **kwargs: Any) -> Any:
         if not self.connected():
             raise NotConnected("the instance is not connected")
+        limit = self.timeout_s if deadline is None else deadline - asyncio.get_running_loop().time()
+        if limit <= 0:  # checked here: a call started with no time left would still reach WhatsApp
+            raise EngineError(f"{what}: not sent, WhatsApp did not answer within {self.timeout_s:g}s")
         fn = getattr(self.client, method)
+        if kwargs:
+            fn = functools.partial(fn, **kwargs)
         try:
-            return await asyncio.wait_for(self.runtime.call(fn, *args), self.timeout_s)
+            return await asyncio.wait_for(self.runtime.call(fn, *args), limit)
         except TimeoutError:
             raise EngineError(f"{what}: WhatsApp did not answer within {self.timeout_s:g}s") from None
         except ZapgateError:
@@ -188,6 +204,102 @@ class GroupCalls:
                                       caption=caption, groupType=E.GroupInviteMessage.DEFAULT)
         await self._call("send group invite", "send_message", device_jid_proto(result.address.jid),
                          E.Message(groupInviteMessage=invite))
+
+    # communities --------------------------------------------------------------------------------------
+    def _community(self, parent: GroupInfo, targets: Any, description: str | None = None) -> Community:
+        out = groups.community(parent, targets, description)
+        self.subjects.update((g.jid, g.name) for g in out.sub_groups if g.jid)
+        return out
+
+    async def create_community(self, name: str, description: str) -> Community:
+        """The parent group, then its description, then its sub-groups (WhatsApp adds the announcement group).
+
+        Once the parent exists nothing raises (a retry would make a second community): a description or
+        sub-group call that fails is logged and shows in the answer (description ``""``, no sub-groups).
+        """
+        from neonize.proto.Neonize_pb2 import GroupParent
+
+        deadline = self._deadline()
+        parent = GroupParent(IsParent=True, DefaultMembershipApprovalMode="request_required")
+        info = self._info(await self._call("create community", "create_group", name, [], group_parent=parent,
+                                           deadline=deadline))
+        if not info.jid:
+            raise EngineError("create community: WhatsApp's answer has no community id", transient=False)
+        jid, described, targets = device_jid_proto(info.jid), info.description, []
+        if description:
+            try:
+                await self._call("set community description", "set_group_topic", jid, "", "", description,
+                                 deadline=deadline)
+                described = description
+            except ZapgateError as err:
+                log.warning("community %s created without its description: %s", info.jid, err)
+        try:
+            targets = await self._call("community sub-groups", "get_sub_groups", jid, deadline=deadline)
+        except ZapgateError as err:
+            log.warning("community %s created; its sub-groups could not be read: %s", info.jid, err)
+        return self._community(info, targets, described)
+
+    async def list_communities(self) -> list[Community]:
+        """The joined parent groups, each with its sub-groups (one call per community, all within ``timeout_s``).
+
+        The list itself is complete or an error; a community whose sub-groups could not be read (we left it
+        meanwhile, time ran out) is listed without them (every community has at least its announcement group).
+        """
+        deadline = self._deadline()
+        joined = [self._info(g) for g in await self._call("list communities", "get_joined_groups", deadline=deadline)]
+        out = []
+        for info in joined:
+            if not info.is_community:
+                continue
+            targets: Any = []
+            try:
+                targets = await self._call("community sub-groups", "get_sub_groups", device_jid_proto(info.jid),
+                                           deadline=deadline)
+            except NotConnected:
+                raise
+            except ZapgateError as err:
+                log.warning("community %s listed without its sub-groups: %s", info.jid, err)
+            out.append(self._community(info, targets))
+        return out
+
+    async def community_info(self, community: str) -> Community:
+        deadline, jid = self._deadline(), device_jid_proto(community)
+        info = self._info(await self._call("community info", "get_group_info", jid, deadline=deadline))
+        if not info.is_community:
+            raise GroupNotFound(f"community info: {community} is a group, not a community")
+        return self._community(info, await self._call("community sub-groups", "get_sub_groups", jid,
+                                                      deadline=deadline))
+
+    async def link_groups(self, community: str, group_jids: list[str], *, link: bool) -> list[LinkResult]:
+        """One ``link_group``/``unlink_group`` call per group, in order, all within ``timeout_s``.
+
+        A group's failure is its result's code (by whatsmeow's error text: 404, 403, 409, 406, else 500);
+        only a disconnected instance raises, before anything is sent.
+        """
+        if not self.connected():
+            raise NotConnected("the instance is not connected")
+        what, method = ("link group", "link_group") if link else ("unlink group", "unlink_group")
+        deadline, parent = self._deadline(), device_jid_proto(community)
+        results = []
+        for group in group_jids:
+            try:
+                await self._call(what, method, parent, device_jid_proto(group), deadline=deadline)
+            except ZapgateError as err:
+                code = groups.link_error(err.__cause__ or err)
+                log.info("%s %s to %s failed (%d): %s", what, group, community, code, err)
+                results.append(LinkResult(group_jid=group, error=code))
+            else:
+                results.append(LinkResult(group_jid=group))
+        return results
+
+    async def set_community_settings(self, community: str, who_can_add_groups: str) -> None:
+        raise Unsupported("who can add groups to a community cannot be changed with neonize 0.5.2 (it exports no "
+                          "call for the allow_non_admin_sub_group_creation setting, nor a raw IQ); nothing was "
+                          "changed")
+
+    async def deactivate_community(self, community: str) -> None:
+        raise Unsupported("a community cannot be deactivated with neonize 0.5.2 (it exports no call for it, nor a "
+                          "raw IQ); nothing was changed. Its groups can be unlinked one by one (communities/unlink)")
 
 
 def _code(link: str) -> str:

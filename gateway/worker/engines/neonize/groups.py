@@ -23,11 +23,13 @@ from gateway.core.errors import (
 )
 from gateway.core.events import Address, GroupNotified
 from gateway.core.groups import (
+    Community,
     GroupInfo,
     GroupSettings,
     JoinRequest,
     Participant,
     ParticipantResult,
+    SubGroup,
     notification_id,
 )
 from gateway.worker.engines.neonize.translate import GROUP_SERVER, LID_SERVER, PHONE_SERVER, address, jid_string
@@ -122,6 +124,34 @@ def epoch_ms(value: int) -> int:
 def join_request(r: Any) -> JoinRequest:
     """``GroupParticipantRequest`` (``TimeAt`` is microseconds in neonize's Go core) → ``JoinRequest``."""
     return JoinRequest(address=address(r.Participant), requested_at_ms=epoch_ms(r.TimeAt))
+
+
+# --- communities -----------------------------------------------------------------------------------
+
+def sub_group(target: Any) -> SubGroup:
+    """A ``GroupLinkTarget`` of ``get_sub_groups``: the default sub-group is the announcement group."""
+    return SubGroup(jid=jid_string(target.JID), name=target.GroupName.Name,
+                    is_announcement=bool(target.GroupIsDefaultSub.IsDefaultSubGroup))
+
+
+def community(parent: GroupInfo, targets: Any, description: str | None = None) -> Community:
+    """A parent group and its ``GroupLinkTarget``s (in WhatsApp's order) → ``Community``."""
+    return Community(jid=parent.jid, name=parent.subject,
+                     description=parent.description if description is None else description,
+                     sub_groups=tuple(sub_group(t) for t in targets))
+
+
+_LINK_CODES = ((404, ("status 404", "item-not-found")),
+               (403, ("status 403", "forbidden", "status 401", "not-authorized")),
+               (409, ("status 409", "conflict")),
+               (406, ("status 406", "not-acceptable")))
+LINK_FAILED = 500  # any other failure: WhatsApp's answer was not one of the above, or none came
+
+
+def link_error(exc: BaseException) -> int:
+    """Why linking (or unlinking) one group failed, as WhatsApp's code, by the error text."""
+    low = (str(exc.args[0]) if exc.args else str(exc)).lower()
+    return next((code for code, texts in _LINK_CODES if any(t in low for t in texts)), LINK_FAILED)
 
 
 # --- errors ----------------------------------------------------------------------------------------

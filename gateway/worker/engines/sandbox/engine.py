@@ -7,7 +7,8 @@
 - ``drop()`` closes the connection as WhatsApp would; it reconnects after ``sandbox_reconnect_delay_s``.
 - With ``sandbox_seed`` set, ids and QR codes are reproducible.
 - Groups: a simulated group world (``groups.py``, kept in ``EngineContext.group_store``) with WhatsApp's rules
-  and notifications; ``inject_group_event`` plays what other members do (spec in ``group_events.py``).
+  and notifications; ``inject_group_event`` plays what other members do (spec in ``group_events.py``);
+  communities on it (``communities.py``).
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ from gateway.core.events import (
     ReceiptStatus,
 )
 from gateway.core.groups import (
+    Community,
     CreatedGroup,
     GroupInfo,
     GroupSettings,
     JoinRequest,
     JoinResult,
+    LinkResult,
     ParticipantAction,
     ParticipantResult,
     invite_code,
@@ -51,6 +54,7 @@ from gateway.core.phones import phone_address, validate_phone
 from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_presence
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.engines.base import Engine, EngineContext
+from gateway.worker.engines.sandbox import communities
 from gateway.worker.engines.sandbox.files import sandbox_file
 from gateway.worker.engines.sandbox.group_events import description_of, inject, subject_of
 from gateway.worker.engines.sandbox.groups import GroupWorld
@@ -256,7 +260,7 @@ class SandboxEngine(Engine):
     async def list_groups(self) -> list[GroupInfo]:
         me = self._me()
         async with self.groups.change():
-            mine = [g for g in self.groups.groups.values() if g.member(me) is not None]
+            mine = [g for g in self.groups.groups.values() if not g.deactivated and g.member(me) is not None]
             return [g.info() for g in sorted(mine, key=lambda g: g.created_ms)]
 
     async def group_info(self, group: str, *, with_invite_link: bool = False) -> GroupInfo:
@@ -338,6 +342,44 @@ class SandboxEngine(Engine):
         async with self.groups.change():
             found = self.groups.visible(parse_group_id(group))
             self.group_invites.append((found.jid, result.address.phone, result.invite_code, caption))
+
+    # communities --------------------------------------------------------------------------------------
+    async def create_community(self, name: str, description: str) -> Community:
+        me, subject, text = self._me(), subject_of(name, "name"), description_of(description, "description")
+        async with self.groups.change():
+            return await communities.create(self.groups, me, subject, text)
+
+    async def list_communities(self) -> list[Community]:
+        me = self._me()
+        async with self.groups.change():
+            return communities.mine(self.groups, me)
+
+    async def community_info(self, community: str) -> Community:
+        me = self._me()
+        async with self.groups.change():
+            return communities.community_of(
+                self.groups, communities.visible(self.groups, parse_group_id(community, "communityId"), me))
+
+    async def link_groups(self, community: str, groups: list[str], *, link: bool) -> list[LinkResult]:
+        me, jid = self._me(), parse_group_id(community, "communityId")
+        wanted = list(dict.fromkeys(parse_group_id(g, f"groupsPhones.{i}") for i, g in enumerate(groups)))
+        if not wanted:
+            raise InvalidInput("must name at least one group", field="groupsPhones")
+        async with self.groups.change():
+            if link:
+                return await communities.link(self.groups, me, jid, wanted)
+            return await communities.unlink(self.groups, me, jid, wanted)
+
+    async def set_community_settings(self, community: str, who_can_add_groups: str) -> None:
+        me = self._me()
+        async with self.groups.change():
+            await communities.set_settings(self.groups, me, parse_group_id(community, "communityId"),
+                                           who_can_add_groups)
+
+    async def deactivate_community(self, community: str) -> None:
+        me = self._me()
+        async with self.groups.change():
+            await communities.deactivate(self.groups, me, parse_group_id(community, "communityId"))
 
     async def inject_group_event(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Someone else changes a group (or adds the phone to one); answered once its notifications are durable."""

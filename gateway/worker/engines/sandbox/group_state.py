@@ -2,7 +2,9 @@
 
 A group's state is a plain dataclass that round-trips through JSON (``to_state``/``from_state``); members
 and join requests are lists, so their order survives Postgres ``jsonb`` (which does not keep key order).
-A photo is kept as its SHA-256 and size only, never its bytes.
+A photo is kept as its SHA-256 and size only, never its bytes. A community is a group too: its parent
+(``is_community``, the community id) and the groups linked to it (``community_jid``), one of them its
+announcement group (``is_announcement``). States written before communities existed load with the defaults.
 
 Sandbox rules about the phones a change names (the number's last three digits say what WhatsApp answers):
 
@@ -24,6 +26,7 @@ from gateway.core.phones import phone_address
 
 MAX_SUBJECT = 25  # WhatsApp's limit for a group subject (whatsmeow: 406 not-acceptable beyond it)
 MAX_DESCRIPTION = 2048
+WHO_CAN_ADD_GROUPS = ("admins", "all")  # a community's setting: who may link groups to it
 INVITE_LINK_PREFIX = "https://chat.whatsapp.com/"
 PRIVATE_INVITE_TTL_S = 3 * 24 * 3600  # how long the private invite of a refused add stays valid
 NOT_ON_WHATSAPP_SUFFIX = "404"
@@ -97,6 +100,11 @@ class SandboxGroup:
     admin_only_add_member: bool = True  # WhatsApp: member add mode admin_add (off: all_member_add)
     members: list[Member] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    is_community: bool = False  # a community's parent group (its JID is the community id)
+    community_jid: str | None = None  # the community this group is linked to
+    is_announcement: bool = False  # a community's announcement group
+    who_can_add_groups: str = "admins"  # a community's setting: admins | all
+    deactivated: bool = False  # a deactivated community's parent: kept, seen by nobody
 
     # reading ---------------------------------------------------------------------------------------
     def member(self, phone: str) -> Member | None:
@@ -125,7 +133,8 @@ class SandboxGroup:
             jid=self.jid, subject=self.subject, description=self.description, owner=phone_address(self.owner),
             created_ms=self.created_ms, subject_time_ms=self.subject_time_ms,
             subject_owner=phone_address(self.subject_owner) if self.subject_owner else None,
-            settings=self.settings(),
+            settings=self.settings(), is_community=self.is_community, community_jid=self.community_jid,
+            is_announcement=self.is_announcement,
             participants=tuple(Participant(address=phone_address(m.phone), is_admin=m.is_admin,
                                            is_super_admin=m.role is Role.SUPER_ADMIN) for m in self.members),
             invite_link=invite_link_of(self.invite_code) if link else None,
@@ -153,7 +162,7 @@ class SandboxGroup:
     # JSON ------------------------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
         state = asdict(self)
-        state["v"] = 1
+        state["v"] = 2  # 2: the community fields (1 loads with their defaults)
         return state
 
     @classmethod

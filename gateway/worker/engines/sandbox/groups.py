@@ -94,12 +94,12 @@ class GroupWorld:
     def visible(self, jid: str) -> SandboxGroup:
         """A group the phone is in (what it can see of WhatsApp), else ``GroupNotFound``."""
         group = self.groups.get(jid)
-        if group is None or group.member(self._phone()) is None:
+        if group is None or group.deactivated or group.member(self._phone()) is None:
             raise GroupNotFound(f"the instance is not in the group {jid}")
         return group
 
     def by_code(self, code: str) -> SandboxGroup:
-        group = next((g for g in self.groups.values() if g.invite_code == code), None)
+        group = next((g for g in self.groups.values() if g.invite_code == code and not g.deactivated), None)
         if group is None:
             raise GroupNotFound("no group has this invite link: it is invalid or was reset")
         return group
@@ -158,12 +158,17 @@ class GroupWorld:
             raise NotGroupAdmin(f"only group admins can {what} ({actor} is not an admin of {group.jid})")
 
     # changes (the caller holds ``change()``) -----------------------------------------------------------
-    async def create(self, actor: str, subject: str, phones: list[str], *, jid: str | None = None
-                     ) -> tuple[SandboxGroup, list[ParticipantResult]]:
+    def new_group(self, actor: str, subject: str, *, jid: str | None = None) -> SandboxGroup:
+        """A new group ``actor`` creates (its super admin), not stored yet."""
         now = self.now_ms()
         group = SandboxGroup(jid=jid or self.new_jid(), subject=subject, owner=actor, created_ms=now,
                              invite_code=self.new_code(), subject_time_ms=now, subject_owner=actor)
         group.add_member(actor, Role.SUPER_ADMIN)
+        return group
+
+    async def create(self, actor: str, subject: str, phones: list[str], *, jid: str | None = None
+                     ) -> tuple[SandboxGroup, list[ParticipantResult]]:
+        group = self.new_group(actor, subject, jid=jid)
         results = [self._add_result(group, phone) for phone in phones]
         await self.commit(group)
         await self.tell(group, "GROUP_CREATE", actor, parameters=(subject,))
