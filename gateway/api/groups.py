@@ -7,6 +7,8 @@ apply to are listed in ``failed`` (Z-API answers only ``value``; the list is our
 
 from __future__ import annotations
 
+import base64
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
@@ -20,7 +22,7 @@ from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, do
 from gateway.api.sendspec import Body as Fields
 from gateway.api.state import AppState
 from gateway.core.commands import Action
-from gateway.core.errors import GroupNotFound, InvalidInput
+from gateway.core.errors import GroupNotFound, InvalidInput, ZapgateError
 from gateway.core.events import from_plain
 from gateway.core.groups import (
     Community,
@@ -37,6 +39,7 @@ from gateway.core.groups import (
 from gateway.core.phones import validate_phone
 from gateway.media.input import parse_media
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["groups"],
                    dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
 Json = Annotated[Any, Body()]
@@ -105,8 +108,18 @@ async def create_group(instance: InstanceDep, zg: State, body: Json) -> dict[str
     name, phones, auto_invite = _subject(fields, "groupName"), _phones(fields), fields.bool_("autoInvite")
     created = from_plain(CreatedGroup, (await group_op(zg, instance.id, GroupOp.CREATE, name=name, phones=phones,
                                                   autoInvite=auto_invite))["created"])
-    link = (await group_op(zg, instance.id, GroupOp.LINK, group=created.group.jid))["link"]
-    return created_answer(created, link, auto_invite)
+    return created_answer(created, await _link_if_any(zg, instance.id, created.group.jid), auto_invite)
+
+
+async def _link_if_any(zg: AppState, instance_id: str, group: str) -> str | None:
+    """The new group's invite link; ``None`` when it cannot be read now. The group exists either way: a
+    failure here must not make the partner retry (and create it twice)."""
+    try:
+        link: str = (await group_op(zg, instance_id, GroupOp.LINK, group=group))["link"]
+    except ZapgateError as exc:
+        log.warning("new group %s: invite link not read (%s)", group, exc.code, extra={"instance_id": instance_id})
+        return None
+    return link
 
 
 @router.post("/update-group-name", **doc(d.GroupName, ok=d.GroupDone, fails=GROUP_FAILS))
@@ -128,8 +141,6 @@ async def update_group_description(instance: InstanceDep, zg: State, body: Json)
 
 @router.post("/update-group-photo", **doc(d.GroupPhoto, ok=d.GroupDone, fails=(*GROUP_FAILS, 413)))
 async def update_group_photo(instance: InstanceDep, zg: State, body: Json) -> dict[str, Any]:
-    import base64
-
     fields = json_fields(body)
     group = _group(fields, "groupId", "groupID")
     given = parse_media(fields.raw.get("groupPhoto"), "groupPhoto", "image", zg.settings.max_media_bytes)

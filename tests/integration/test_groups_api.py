@@ -181,3 +181,22 @@ async def test_a_community_through_the_api(stack: Stack) -> None:
     r = await api.client.get(api.path(inst, f"communities-metadata/{cid}"), headers=h)
     assert r.status_code == 404 and r.json()["error"] == "GROUP_NOT_FOUND"
     assert (await call("GET", f"group-metadata/{first}"))["communityId"] is None  # the groups stay
+
+
+async def test_a_created_group_is_answered_even_when_its_link_cannot_be_read(stack: Stack) -> None:
+    """The group exists once created: an error reading its link must not make the partner create it twice."""
+    from gateway.core.errors import EngineError
+
+    inst = await stack.paired(US)
+    engine = stack.engine(inst)
+
+    async def no_link(group: str, *, reset: bool = False) -> str:
+        raise EngineError("rate-overlimit")
+
+    engine.invite_link = no_link  # type: ignore[method-assign]
+    r = await stack.api.client.post(stack.api.path(inst, "create-group"), headers=stack.api.client_headers,
+                                    json={"groupName": "Sem link", "phones": [ANA]})
+    assert r.status_code == 200, r.text
+    assert r.json()["invitationLink"] is None and r.json()["phone"].endswith("-group")
+    listed = await stack.api.client.get(stack.api.path(inst, "groups"), headers=stack.api.client_headers)
+    assert [g["name"] for g in listed.json()] == ["Sem link"]
