@@ -11,12 +11,11 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from gateway.api import group_docs as d
 from gateway.api.auth import InstanceDep, State, instance_auth
-from gateway.api.group_views import group_phone
 from gateway.api.groups import GROUP_FAILS, Json, community, group_op, json_fields
 from gateway.api.openapi import CLIENT_TOKEN, INSTANCE_ERRORS, doc
 from gateway.core.errors import InvalidInput
 from gateway.core.events import from_plain
-from gateway.core.groups import Community, CommunityList, GroupOp, LinkResults, parse_group_id
+from gateway.core.groups import Community, CommunityList, GroupOp, LinkResults, group_phone, parse_group_id
 from gateway.media.input import parse_media
 
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["communities"],
@@ -113,7 +112,7 @@ async def update_community_photo(instance: InstanceDep, zg: State, body: Json) -
     fields = json_fields(body)
     jid = parse_group_id(fields.raw.get("communityId"), "communityId")
     given = parse_media(fields.raw.get("communityPhoto"), "communityPhoto", "image", zg.settings.max_media_bytes)
+    await community(zg, instance.id, jid)  # a community, not any group: before fetching anything
     jpeg = await zg.media.picture(given, "communityPhoto")
-    await community(zg, instance.id, jid)
     await group_op(zg, instance.id, GroupOp.PHOTO, group=jid, jpeg=base64.b64encode(jpeg).decode())
     return {"value": True}

@@ -6,11 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gateway.core.events import Address
-from gateway.core.groups import CreatedGroup, GroupInfo, Participant, ParticipantResult
-
-
-def group_phone(jid: str) -> str:
-    return jid.removesuffix("@g.us") + "-group"
+from gateway.core.groups import CreatedGroup, GroupInfo, Participant, ParticipantResult, group_phone
 
 
 def _user(a: Address | None) -> str | None:

@@ -33,6 +33,7 @@ from gateway.core.groups import (
     JoinResult,
     ParticipantAction,
     ParticipantResults,
+    group_phone,
     invite_code,
     parse_group_id,
 )
@@ -237,7 +238,7 @@ async def _link(zg: AppState, instance_id: str, group_id: str, reset: bool) -> s
 @router.post("/group-invitation-link/{group_id}", **doc(ok=d.InvitationLink, fails=GROUP_FAILS))
 async def group_invitation_link(instance: InstanceDep, zg: State, group_id: GroupPath) -> dict[str, Any]:
     link = await _link(zg, instance.id, group_id, reset=False)
-    return {"phone": parse_group_id(group_id).removesuffix("@g.us") + "-group", "invitationLink": link}
+    return {"phone": group_phone(parse_group_id(group_id)), "invitationLink": link}
 
 
 @router.post("/redefine-invitation-link/{group_id}", **doc(ok=d.NewInvitationLink, fails=GROUP_FAILS))

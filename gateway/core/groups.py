@@ -176,6 +176,11 @@ def parse_group_id(value: object, field: str = "groupId") -> str:
     raise InvalidInput("must be a group id: <id>-group, <id>@g.us or <id>", field=field)
 
 
+def group_phone(jid: str) -> str:
+    """``<id>@g.us`` → ``<id>-group``: how Z-API names a group in answers and webhooks."""
+    return jid.removesuffix("@g.us") + "-group"
+
+
 def notification_id(group_jid: str, kind: str, timestamp_ms: int, *values: str) -> str:
     """A stable 10-digit id for a group notification (Z-API's ``messageId`` there is numeric): the same
     change seen twice gets the same id, so redeliveries are recognised."""

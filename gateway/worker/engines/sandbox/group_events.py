@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.core.errors import InvalidInput
-from gateway.core.groups import GroupSettings, ParticipantAction, ParticipantResult, parse_group_id
+from gateway.core.groups import GroupSettings, ParticipantAction, ParticipantResult, group_phone, parse_group_id
 from gateway.core.phones import validate_phone
 from gateway.worker.engines.sandbox.group_state import MAX_DESCRIPTION, MAX_SUBJECT, Request, Role, SandboxGroup
 from gateway.worker.engines.sandbox.groups import GroupWorld
@@ -110,7 +110,7 @@ async def inject(world: GroupWorld, me: str, spec: dict[str, Any]) -> dict[str, 
         else:
             assert jid is not None
             answer = await _apply(world, kind, spec, me=me, by=by, jid=jid)
-        return {"groupId": jid.removesuffix("@g.us") + "-group", "notifications": list(told), **answer}
+        return {"groupId": group_phone(jid), "notifications": list(told), **answer}
 
 
 async def _apply(world: GroupWorld, kind: str, spec: dict[str, Any], *, me: str, by: str, jid: str
