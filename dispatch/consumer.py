@@ -26,10 +26,12 @@ import orjson
 from dispatch.deliver import Deliverer
 from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
+from dispatch.polls import name_votes
 from dispatch.store import DispatchStore, NewDelivery, PersistItem, Poison
 from dispatch.transform import Context, transform
+from gateway.core import events as ev
 from gateway.core.config import Settings
-from gateway.core.events import Connected, Envelope, MessageReceived, MessageSent, ReceiptReceived, decode
+from gateway.core.events import Connected, Envelope, decode
 from gateway.core.models import CallbackKind, Instance
 from gateway.core.names import Names
 from gateway.core.placement import plan
@@ -45,7 +47,9 @@ from gateway.ops.runtime import TaskGroupOwner
 log = logging.getLogger(__name__)
 
 
-FACT_EVENTS = (MessageReceived, ReceiptReceived, MessageSent)  # kept under any fence (see _drop_stale)
+# kept under any fence (see _drop_stale)
+FACT_EVENTS = (ev.MessageReceived, ev.ReceiptReceived, ev.MessageSent, ev.GroupNotified, ev.ChatNotified,
+               ev.ChatChanged)
 
 
 def webhook_id(event_id: str, hook: str) -> str:
@@ -198,6 +202,7 @@ class Dispatcher:
         poison: list[Poison] = []
         envelopes = [self._decode(partition, m, poison) for m in msgs]
         envelopes = await self._drop_stale(partition, msgs, envelopes, poison)
+        envelopes = await name_votes(envelopes, self.store.poll_options)  # reads Postgres: before the transform
         # read now, after these events were captured: whatever the API answered 200 for applies to them
         instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
         items = [self._item(partition, m, e, instances.get(e.instance_id), poison) if e is not None else None
@@ -220,8 +225,9 @@ class Dispatcher:
         """State events published under an older lease fence than one already seen are dropped (recorded).
 
         A worker that lost its lease may still publish for a moment; its ``Disconnected`` must not reach
-        the partner after the new owner's ``Connected``. Messages, receipts and sends are kept whatever
-        their fence: they are facts WhatsApp handed over, and their ids de-duplicate them.
+        the partner after the new owner's ``Connected``. Messages, receipts, sends, notifications and chat
+        changes are kept whatever their fence: they are facts WhatsApp handed over, and their ids de-duplicate
+        them (a chat change applied twice sets the same values).
         """
         unseen = sorted({e.instance_id for e in envelopes if e is not None and e.instance_id not in self.fences})
         if unseen:

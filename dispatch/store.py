@@ -1,4 +1,4 @@
-"""Postgres for dispatch: events (idempotent), deliveries, attempts, dead letters, messages."""
+"""Postgres for dispatch: events (idempotent), deliveries, attempts, dead letters, messages, chats, polls."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dispatch import chats, polls
+from dispatch.polls import PollKey
 from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
 from gateway.core.models import Instance
 from gateway.infra.db.database import Database
@@ -102,32 +104,58 @@ class DispatchStore:
                     "SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], "
                     f"$6::bytea[]) ON CONFLICT (webhook_id) DO NOTHING RETURNING {_DELIVERY_COLS}", *args)
                 created = sorted((_delivery(r) for r in drows), key=lambda d: d.id)
-            await self._messages(conn, fresh)
+            for item in fresh:  # in capture order: the chats table follows the events as they happened
+                new_message = await self._message(conn, item)
+                change = chats.change(item.envelope.event, new_message=new_message, at_ms=item.envelope.at_ms)
+                if change is not None:
+                    await chats.apply(conn, item.envelope.instance_id, change)
+            found = [(i.envelope.instance_id, *p) for i in fresh if (p := polls.poll_of(i.envelope.event))]
+            if found:
+                await conn.executemany(
+                    "INSERT INTO polls (instance_id, message_id, options) VALUES ($1, $2, $3::text[]) "
+                    "ON CONFLICT DO NOTHING", [(iid, mid, list(options)) for iid, mid, options in found])
         return created
 
-    async def _messages(self, conn: Any, items: list[PersistItem]) -> None:
-        for item in items:
-            ev, iid = item.envelope.event, item.envelope.instance_id
-            at = datetime.fromtimestamp(item.envelope.at_ms / 1000).astimezone()
-            if isinstance(ev, MessageReceived):
+    async def _message(self, conn: Any, item: PersistItem) -> bool:
+        """Record what the event says about a message; True when it is a message id not seen before."""
+        ev, iid = item.envelope.event, item.envelope.instance_id
+        at = datetime.fromtimestamp(item.envelope.at_ms / 1000).astimezone()
+        if isinstance(ev, MessageReceived):
+            kind = "waiting" if ev.waiting else type(ev.content).__name__
+            sender = ev.sender.jid or None
+            inserted = await conn.fetchval(
+                "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at, sender) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING true",
+                iid, ev.message_id, ev.chat.jid, ev.from_me, kind, "SENT" if ev.from_me else "RECEIVED", at, sender)
+            if not inserted and not ev.waiting:  # the decrypted copy of a waiting message
                 await conn.execute(
-                    "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                    iid, ev.message_id, ev.chat.jid, ev.from_me, type(ev.content).__name__,
-                    "SENT" if ev.from_me else "RECEIVED", at)
-            elif isinstance(ev, MessageSent) and ev.message_id:
-                await conn.execute(
-                    "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at) "
-                    "VALUES ($1, $2, $3, true, 'api', 'SENT', $4) ON CONFLICT (instance_id, message_id) "
-                    "DO UPDATE SET status = 'SENT', updated_at = now()", iid, ev.message_id, ev.chat.jid, at)
-            elif isinstance(ev, ReceiptReceived):
-                await conn.executemany(
-                    "INSERT INTO message_status_history (instance_id, message_id, status, at) "
-                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    [(iid, mid, ev.status.value, at) for mid in ev.message_ids])
-                await conn.execute(
-                    "UPDATE messages SET status = $3, updated_at = now() WHERE instance_id = $1 "
-                    "AND message_id = ANY($2::text[])", iid, list(ev.message_ids), ev.status.value)
+                    "UPDATE messages SET kind = $3, sender = $4, updated_at = now() WHERE instance_id = $1 "
+                    "AND message_id = $2 AND kind = 'waiting'", iid, ev.message_id, kind, sender)
+            return bool(inserted)
+        if isinstance(ev, MessageSent) and ev.message_id:
+            inserted = await conn.fetchval(
+                "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at) "
+                "VALUES ($1, $2, $3, true, 'api', 'SENT', $4) ON CONFLICT (instance_id, message_id) "
+                "DO UPDATE SET status = 'SENT', updated_at = now() RETURNING xmax = 0",
+                iid, ev.message_id, ev.chat.jid, at)
+            return bool(inserted)
+        if isinstance(ev, ReceiptReceived):
+            await conn.executemany(
+                "INSERT INTO message_status_history (instance_id, message_id, status, at) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                [(iid, mid, ev.status.value, at) for mid in ev.message_ids])
+            await conn.execute(
+                "UPDATE messages SET status = $3, updated_at = now() WHERE instance_id = $1 "
+                "AND message_id = ANY($2::text[])", iid, list(ev.message_ids), ev.status.value)
+        return False
+
+    async def poll_options(self, keys: list[PollKey]) -> dict[PollKey, tuple[str, ...]]:
+        """The options of the polls stored under these (instance, message id) keys."""
+        rows = await self.db.pool.fetch(
+            "SELECT p.instance_id, p.message_id, p.options FROM polls p JOIN unnest($1::text[], $2::text[]) "
+            "AS k (instance_id, message_id) USING (instance_id, message_id)",
+            [k[0] for k in keys], [k[1] for k in keys])
+        return {(r["instance_id"], r["message_id"]): tuple(r["options"]) for r in rows}
 
     async def newest_fences(self, instance_ids: list[str]) -> dict[str, int]:
         """The highest lease fence stored per instance (0 for an instance with no event yet)."""

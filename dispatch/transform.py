@@ -1,6 +1,11 @@
 """Our events → Z-API webhook payloads. Pure: no I/O, no clock, no globals.
 
-Payload shapes: Z-API's public docs (https://developer.z-api.io, "Webhooks")."""
+Payload shapes: Z-API's public docs (https://developer.z-api.io, "Webhooks").
+
+A message we cannot show is never dropped: undecryptable (``waiting``) → Z-API's "waiting message" payload
+(``waitingMessage: true``, no content object) with ``notification: "CIPHERTEXT"``; a type we do not parse
+(``c.Unsupported(kind)``) → the message envelope with ``notification: null`` and ``unknownMessage:
+{"type": kind, ...}`` (Z-API documents no shape for it: this one is ours)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 from gateway.core import content as c
 from gateway.core.events import (
     Address,
+    ChatNotified,
     ChatPresenceChanged,
     Connected,
     Disconnected,
@@ -49,7 +55,7 @@ def chat_id(a: Address) -> str:
     if server == "newsletter":
         return a.jid
     if server == "broadcast":
-        return f"{user}-broadcast"
+        return a.jid if user == "status" else f"{user}-broadcast"  # statuses keep WhatsApp's status@broadcast
     if a.phone:
         return a.phone
     if server == "lid":
@@ -126,6 +132,14 @@ def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[st
     return None
 
 
+CIPHERTEXT = "ciphertext"  # c.Unsupported kind of a message not decrypted (yet)
+
+
+def _no_parameters() -> dict[str, Any]:
+    """The notification fields of a message-borne notification (REVOKE, CIPHERTEXT), each time a new list."""
+    return {"notificationParameters": [], "callId": None, "code": None, "expiresAt": None, "externalAdReply": None}
+
+
 def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, status: str = "RECEIVED") -> dict[str, Any]:
     group = ev.is_group
     sender_id = ev.sender.phone or (ev.sender.lid or "")
@@ -144,11 +158,11 @@ def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, statu
         "momment": ev.timestamp_ms,
         "status": status,
         "chatName": (ev.chat_name or None) if group else (None if ev.from_me else (ev.push_name or None)),
-        "senderPhoto": None,
+        "senderPhoto": ev.sender_photo,
         "senderName": ev.push_name,
         "participantPhone": ev.sender.phone if group else None,
         "participantLid": ev.sender.lid,
-        "photo": None,
+        "photo": ev.chat_photo,
         "broadcast": ev.is_broadcast,
         "referenceMessageId": ev.quoted_id,
         "messageExpirationSeconds": ev.ephemeral_s,
@@ -158,9 +172,17 @@ def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, statu
     }
     if ev.is_edit and ev.edited_id:
         payload["editMessageId"] = ev.edited_id
-    if isinstance(ev.content, c.Unsupported) and ev.content.kind == "revoke":
-        payload.update({"notification": "REVOKE", "notificationParameters": [], "callId": None, "code": None,
-                        "expiresAt": None, "externalAdReply": None})
+    body = ev.content
+    if isinstance(body, c.Unsupported) and body.kind == "revoke":
+        payload.update({"notification": "REVOKE", **_no_parameters()})
+        return payload
+    if ev.waiting or (isinstance(body, c.Unsupported) and body.kind == CIPHERTEXT):
+        payload.update({"waitingMessage": True, "viewOnce": ev.view_once, "notification": "CIPHERTEXT",
+                        **_no_parameters()})
+        return payload
+    if isinstance(body, c.Unsupported):
+        payload["notification"] = None
+        payload["unknownMessage"] = {**{k: v for k, v in body.extra.items() if k != "type"}, "type": body.kind}
         return payload
     obj = content_object(ev.content, ev.view_once, sender_id.split("@")[0] if "@lid" not in sender_id else sender_id)
     if obj is not None:
@@ -213,13 +235,45 @@ def group_notification(ev: GroupNotified, ctx: Context) -> dict[str, Any]:
     return payload
 
 
+def _phone_of(a: Address) -> str:
+    """A member as ``participantPhone`` shows it: the phone, else the LID's digits."""
+    return a.phone or (a.lid or a.jid).split("@")[0]
+
+
+def chat_notification(ev: ChatNotified, ctx: Context) -> dict[str, Any]:
+    """A call, a profile change or a label, as Z-API sends it: a ``ReceivedCallback`` with ``notification``.
+
+    ``CHAT_LABEL_ASSOCIATION`` lists ``{phone, label, assigned}`` objects; ``PROFILE_NAME_UPDATED`` adds
+    ``profileName``, ``PROFILE_PICTURE_UPDATED`` ``updatedPhoto`` (also the sender's and, in a 1:1 chat, the
+    chat's photo: the only picture URL an event carries)."""
+    who, group = ev.sender, ev.is_group
+    params: list[Any] = ([{"phone": chat_id(x.chat), "label": x.label, "assigned": x.assigned} for x in ev.labels]
+                         if ev.kind == "CHAT_LABEL_ASSOCIATION" else list(ev.parameters))
+    photo = ev.updated_photo if ev.kind == "PROFILE_PICTURE_UPDATED" else None
+    payload: dict[str, Any] = {
+        "isStatusReply": False, "chatLid": None if group else ev.chat.lid, "connectedPhone": ctx.connected_phone,
+        "waitingMessage": False, "isEdit": False, "isGroup": group, "isNewsletter": False,
+        "instanceId": ctx.instance_id, "messageId": ev.notification_id, "phone": chat_id(ev.chat),
+        "fromMe": ev.from_me, "momment": ev.timestamp_ms, "expiresAt": None, "status": "RECEIVED",
+        "chatName": None if group or ev.from_me else (ev.sender_name or None), "senderPhoto": photo,
+        "senderName": ev.sender_name, "photo": None if group else photo, "broadcast": False,
+        "participantPhone": _phone_of(who) if group and who else None, "participantLid": who.lid if who else None,
+        "referenceMessageId": None, "externalAdReply": None, "forwarded": False, "type": "ReceivedCallback",
+        "notification": ev.kind, "notificationParameters": params, "callId": ev.call_id, "code": None,
+        "fromApi": False,
+    }
+    if ev.kind == "PROFILE_NAME_UPDATED":
+        payload["profileName"] = ev.profile_name
+    elif ev.kind == "PROFILE_PICTURE_UPDATED":
+        payload["updatedPhoto"] = ev.updated_photo
+    return payload
+
+
 def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
     """Every webhook payload one event produces, with the URL kind each goes to."""
     ev = env.event
     if isinstance(ev, MessageReceived):
         if ev.from_me and not ctx.notify_sent_by_me:
-            return []
-        if isinstance(ev.content, c.Unsupported) and ev.content.kind != "revoke":
             return []
         return [(Hook.RECEIVED, received(ev, ctx))]
     if isinstance(ev, MessageSent):
@@ -231,6 +285,8 @@ def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
         return [(Hook.MESSAGE_STATUS, message_status(ev, ctx))]
     if isinstance(ev, GroupNotified):
         return [(Hook.RECEIVED, group_notification(ev, ctx))]
+    if isinstance(ev, ChatNotified):
+        return [(Hook.RECEIVED, chat_notification(ev, ctx))]
     if isinstance(ev, ChatPresenceChanged):
         return [(Hook.PRESENCE_CHAT, {"type": "PresenceChatCallback", "phone": chat_id(ev.chat),
                                       "status": ev.state.value, "lastSeen": ev.last_seen_ms,

@@ -180,6 +180,7 @@ class Me(InstanceView):
     callRejectAuto: bool
     callRejectMessage: str
     autoReadMessage: bool
+    autoReadStatus: bool
     initialDataCallbackUrl: str
 
 

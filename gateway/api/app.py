@@ -9,7 +9,23 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from gateway.api import communities, groups, health, instance, media, partner, queue, sandbox, send, webhooks
+from gateway.api import (
+    chats,
+    communities,
+    contacts,
+    groups,
+    health,
+    instance,
+    media,
+    partner,
+    profile,
+    queue,
+    sandbox,
+    send,
+    status,
+    unsupported,
+    webhooks,
+)
 from gateway.api.errors import install_error_handlers
 from gateway.api.guard import InputGuard
 from gateway.api.middleware import BodyLimit, RequestContext
@@ -110,6 +126,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(queue.router)
     app.include_router(groups.router)
     app.include_router(communities.router)
+    app.include_router(contacts.router)
+    app.include_router(chats.router)
+    app.include_router(profile.router)
+    app.include_router(status.router)
+    app.include_router(unsupported.router)
     app.add_middleware(InputGuard)  # innermost: sees bodies BodyLimit already bounded
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)

@@ -254,7 +254,8 @@ class SandboxScan(Doc):
 
 
 InboundType = Literal["text", "image", "audio", "video", "ptv", "document", "sticker", "location", "liveLocation",
-                      "contact", "reaction", "poll", "pollVote", "buttonsResponse", "listResponse"]
+                      "contact", "reaction", "poll", "pollVote", "buttonsResponse", "listResponse", "revoke",
+                      "unknown", "ciphertext"]
 
 
 class SandboxInbound(Doc):
@@ -303,6 +304,11 @@ class SandboxInbound(Doc):
     pollMessageId: str | None = None
     buttonId: str | None = None
     selectedRowId: str | None = None
+    kind: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
+                               description="type=unknown: the WhatsApp message field it stands for")] | None = None
+    editMessageId: str | None = Field(None, description="this message is the new version of that one (an edit)")
+    status: bool = Field(False, description="a status (story) the contact posted (chat status@broadcast)")
+    isStatusReply: bool = Field(False, description="a reply to one of the phone's statuses")
 
 
 class SandboxPresence(Doc):

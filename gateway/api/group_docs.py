@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 from gateway.api.bodies import Doc, Phone, text
 
 
-def example(body: dict[str, Any]) -> ConfigDict:
+def example(body: dict[str, Any] | list[Any]) -> ConfigDict:
     """A model's schema with Z-API's example request or answer."""
     return ConfigDict(populate_by_name=True, json_schema_extra={"examples": [body]})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 import segno
@@ -15,11 +16,12 @@ from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, do
 from gateway.api.partner import instance_view
 from gateway.api.state import AppState
 from gateway.core.commands import Action
-from gateway.core.errors import InstanceUnavailable, InvalidInput
+from gateway.core.errors import InstanceUnavailable, InvalidInput, ZapgateError
 from gateway.core.models import Instance
 from gateway.core.phones import validate_phone
 from gateway.core.status import InstanceStatus
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["instance"],
                    dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
 
@@ -27,6 +29,7 @@ STATUS_CONNECTED = "You are already connected."
 STATUS_RESTORE = "You need to restore the session."
 STATUS_NOT_CONNECTED = "You are not connected."
 Value = Annotated[dict[str, Any], Body()]
+SETTINGS_NOTICE_TIMEOUT_S = 2.0
 
 
 def status_body(live: dict[str, str]) -> dict[str, Any]:
@@ -38,8 +41,17 @@ def status_body(live: dict[str, str]) -> dict[str, Any]:
     return {"connected": False, "error": STATUS_NOT_CONNECTED, "smartphoneConnected": False}
 
 
-def control(zg: AppState) -> ControlClient:
-    return ControlClient(zg.need_bus(), zg.names, zg.settings.control_timeout_s)
+def control(zg: AppState, timeout_s: float | None = None) -> ControlClient:
+    return ControlClient(zg.need_bus(), zg.names, timeout_s or zg.settings.control_timeout_s)
+
+
+async def settings_changed(zg: AppState, instance_id: str) -> None:
+    """Tell the owning worker the instance's settings changed. Best effort: the worker also reads them again
+    on its own, so a worker that is away or slow costs a delay, never the change (already stored)."""
+    try:
+        await control(zg, SETTINGS_NOTICE_TIMEOUT_S).call(instance_id, Action.SETTINGS)
+    except ZapgateError as exc:
+        log.info("settings change not announced to the worker (%s)", exc.code, extra={"instance_id": instance_id})
 
 
 async def _current_qr(zg: AppState, instance_id: str) -> str | dict[str, Any]:
@@ -105,7 +117,8 @@ async def me(instance: InstanceDep, zg: State) -> dict[str, Any]:
     view = instance_view(zg, instance, await zg.state.get(instance.id))
     view.update({"connected": view["whatsappConnected"], "callRejectAuto": instance.call_reject_auto,
                  "callRejectMessage": instance.call_reject_message or "",
-                 "autoReadMessage": instance.auto_read_message, "initialDataCallbackUrl": ""})
+                 "autoReadMessage": instance.auto_read_message, "autoReadStatus": instance.auto_read_status,
+                 "initialDataCallbackUrl": ""})
     return view
 
 
@@ -118,8 +131,11 @@ def _value(body: dict[str, Any], kind: type, what: str) -> Any:
     return value
 
 
-async def _update(zg: AppState, instance: Instance, **fields: Any) -> dict[str, bool]:
+async def _update(zg: AppState, instance: Instance, *, behaviour: bool = False, **fields: Any) -> dict[str, bool]:
+    """Store the fields; ``behaviour``: the worker acts on them (auto-read, call reject), so tell it."""
     await zg.instances.update_fields(instance.id, **fields)
+    if behaviour:
+        await settings_changed(zg, instance.id)
     return {"value": True}
 
 
@@ -133,12 +149,18 @@ async def update_name(instance: InstanceDep, zg: State, body: Value) -> dict[str
 
 @router.put("/update-auto-read-message", **doc(FlagValue, ok=Done))
 async def update_auto_read(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
-    return await _update(zg, instance, auto_read_message=_value(body, bool, "true or false"))
+    return await _update(zg, instance, behaviour=True, auto_read_message=_value(body, bool, "true or false"))
+
+
+@router.put("/update-auto-read-status", **doc(FlagValue, ok=Done))
+async def update_auto_read_status(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
+    """Mark the statuses (stories) contacts post as seen as they arrive."""
+    return await _update(zg, instance, behaviour=True, auto_read_status=_value(body, bool, "true or false"))
 
 
 @router.put("/update-call-reject-auto", **doc(FlagValue, ok=Done))
 async def update_call_reject(instance: InstanceDep, zg: State, body: Value) -> dict[str, bool]:
-    return await _update(zg, instance, call_reject_auto=_value(body, bool, "true or false"))
+    return await _update(zg, instance, behaviour=True, call_reject_auto=_value(body, bool, "true or false"))
 
 
 @router.put("/update-call-reject-message", **doc(CallRejectMessageValue, ok=Done))
@@ -146,4 +168,4 @@ async def update_call_reject_message(instance: InstanceDep, zg: State, body: Val
     message = _value(body, str, "a string")
     if len(message) > 1000:
         raise InvalidInput("must be at most 1000 characters", field="value")
-    return await _update(zg, instance, call_reject_message=message)
+    return await _update(zg, instance, behaviour=True, call_reject_message=message)

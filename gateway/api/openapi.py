@@ -17,6 +17,7 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from gateway.api.account_docs import ACCOUNT_BODIES
 from gateway.api.answers import ZapiError
 from gateway.api.bodies import BODIES
 from gateway.api.group_docs import GROUP_BODIES
@@ -80,7 +81,8 @@ def doc(body: type[BaseModel] | None = None, *, ok: Any = None, status: int = 20
 
 
 def _bodies_schemas() -> dict[str, Any]:
-    _, top = models_json_schema([(m, "validation") for m in (*BODIES, *GROUP_BODIES)], ref_template=REF)
+    _, top = models_json_schema([(m, "validation") for m in (*BODIES, *GROUP_BODIES, *ACCOUNT_BODIES)],
+                                ref_template=REF)
     defs: dict[str, Any] = top.get("$defs", {})
     return defs
 

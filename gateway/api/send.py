@@ -7,6 +7,7 @@ queue (neonize cannot choose it). The DeliveryCallback carries both; every endpo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Annotated, Any
 
@@ -22,11 +23,12 @@ from gateway.api.sendspec import PARSERS, SendRequest, parse_send
 from gateway.api.state import AppState
 from gateway.core import content as c
 from gateway.core.commands import Action, Outgoing
-from gateway.core.errors import InvalidInput, RateLimited
+from gateway.core.errors import InvalidInput, NotFound, RateLimited
 from gateway.core.events import dumps
 from gateway.core.ids import new_zaap_id
 from gateway.core.models import Instance
 from gateway.core.phones import phone_to_jid
+from gateway.infra.db.messages import MessageIndex
 from gateway.infra.db.outbox import OutboxStore
 from gateway.ops.metrics import OUTBOX_QUEUED
 
@@ -56,8 +58,9 @@ async def enqueue(zg: AppState, instance: Instance, req: SendRequest, key: str |
     if req.media is not None:
         ref = await zg.media.outbound(instance.id, req.media_kind, req.media, req.media_field)
         body = c.with_media(body, ref)
-    outgoing = Outgoing(to=req.outgoing.to, content=body, quoted_id=req.outgoing.quoted_id,
-                        mentions=req.outgoing.mentions, edit_id=req.outgoing.edit_id, zaap_id=zaap_id)
+        if req.media_max_bytes is not None and ref.file_length > req.media_max_bytes:
+            raise InvalidInput(f"is larger than {req.media_max_bytes} bytes", field=req.media_field)
+    outgoing = dataclasses.replace(req.outgoing, content=body, zaap_id=zaap_id)
     answered, queued = await OutboxStore(zg.db).enqueue(
         zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
         media=None, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
@@ -105,17 +108,24 @@ async def send_document(instance: InstanceDep, zg: State, body: Json,
     return await enqueue(zg, instance, req, key)
 
 
-@router.delete("/messages", **doc(status=204, fails=(429,)))
+@router.delete("/messages", **doc(status=204, fails=(404, 429)))
 async def delete_message(instance: InstanceDep, zg: State, *,
                          message_id: Annotated[str | None, Query(alias="messageId", max_length=128)] = None,
                          phone: Annotated[str | None, Query(max_length=64)] = None,
                          owner: Annotated[str, Query(pattern="^(true|false)$")] = "true",
                          key: IdempotencyKey = None) -> Response:
+    """Delete a message for everyone. ``owner=false`` deletes someone else's message in a group (the phone
+    must be an admin there): the gateway must have seen that message, to name its author."""
     if not message_id:
         raise InvalidInput("is required", field="messageId")
     to = phone_to_jid(phone)
-    req = SendRequest(kind="delete-message", phone=str(phone),
-                      outgoing=Outgoing(to=to, content=c.Revoke(message_id, from_me=owner == "true")),
+    sender = ""
+    if owner == "false" and to.endswith("@g.us"):
+        sender = await MessageIndex(zg.db).sender(instance.id, message_id) or ""
+        if not sender:
+            raise NotFound("the gateway has no record of who wrote this message, so it cannot delete it")
+    revoke = c.Revoke(message_id, from_me=owner == "true", sender=sender)
+    req = SendRequest(kind="delete-message", phone=str(phone), outgoing=Outgoing(to=to, content=revoke),
                       delay_message_s=0.0)
     await enqueue(zg, instance, req, key)
     return RawResponse(status_code=204)
@@ -128,8 +138,8 @@ async def read_message(instance: InstanceDep, zg: State, body: Json) -> Response
     message_id = raw.get("messageId")
     if not isinstance(message_id, str) or not message_id or len(message_id) > 128:
         raise InvalidInput("is required", field="messageId")
-    await control(zg).call(instance.id, Action.READ, chat=chat, messageId=message_id)
+    args: dict[str, Any] = {"chat": chat, "messageId": message_id}
+    if chat.endswith("@g.us") and (sender := await MessageIndex(zg.db).sender(instance.id, message_id)):
+        args["sender"] = sender  # a receipt in a group names the message's author
+    await control(zg).call(instance.id, Action.READ, **args)
     return RawResponse(status_code=204)
-
-
-

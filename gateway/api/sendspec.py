@@ -27,6 +27,7 @@ class SendRequest:
     media: MediaInput | None = None
     media_kind: str = ""
     media_field: str = ""
+    media_max_bytes: int | None = None  # a tighter limit than the instance-wide one (a status video: 10 MB)
 
 
 class Body:
@@ -96,6 +97,14 @@ class Body:
         if key not in self.raw:
             raise InvalidInput("is required", field=key)
         return parse_media(self.raw[key], key, kind, self.max_media)
+
+
+def contact_jid(value: object, field: str = "phone") -> str:
+    """A contact: digits with the country code, or ``<n>@lid`` (no group, no channel)."""
+    jid = phone_to_jid(value, field) if isinstance(value, str) else None
+    if jid is None or not jid.endswith(("@s.whatsapp.net", "@lid")):
+        raise InvalidInput("must be digits with country code (8-15 digits) or <n>@lid", field=field)
+    return jid
 
 
 def _names(items: list[Any], field: str) -> tuple[str, ...]:

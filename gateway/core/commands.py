@@ -22,11 +22,16 @@ class Action(StrEnum):
     LOGOUT = "logout"
     READ = "read"
     GROUP = "group"  # args: {"op": <GroupOp>, ...}
+    ACCOUNT = "account"  # args: {"op": <AccountOp>, ...} (contacts, chats, profile, privacy)
+    SETTINGS = "settings"  # the instance's settings changed in Postgres: read them again
     SANDBOX_SCAN = "sandbox.scan"
     SANDBOX_INBOUND = "sandbox.inbound"
     SANDBOX_PRESENCE = "sandbox.presence"
     SANDBOX_DISCONNECT = "sandbox.disconnect"
     SANDBOX_GROUP_EVENT = "sandbox.group_event"
+    SANDBOX_CALL = "sandbox.call"  # args: {"from", "video"?, "outcome"?: "missed"|"answered"}
+    SANDBOX_CONTACT_EVENT = "sandbox.contact_event"  # args: {"type": profile_name|profile_picture|label|..., ...}
+    SANDBOX_PHONE = "sandbox.phone"  # the simulated phone's records (what left: edits, deletes, statuses...)
 
 
 def encode_request(action: Action, args: dict[str, Any]) -> bytes:
@@ -62,6 +67,8 @@ class Outgoing:
     to: str
     content: Content
     quoted_id: str | None = None
+    quoted_chat: str | None = None  # the quoted message's chat when not ``to`` (``status@broadcast``)
+    quoted_participant: str | None = None  # the quoted message's sender JID (a status's author, a member)
     mentions: tuple[str, ...] = ()
     edit_id: str | None = None
     zaap_id: str = ""

@@ -211,12 +211,14 @@ class ButtonList:
 class Forward:
     message_id: str
     source_chat: str
+    original: Content | None = None  # the forwarded message's content, found by the sender before sending
 
 
 @dataclass(frozen=True, slots=True)
 class Revoke:
     message_id: str
     from_me: bool = True
+    sender: str = ""  # the JID of who sent it, in a group when it is not ours (an admin's delete)
 
 
 OUTGOING_TYPES: tuple[type, ...] = (Link, ListOption, OptionList, Button, ButtonList, Forward, Revoke)

@@ -123,6 +123,8 @@ class MessageReceived:
     waiting: bool = False
     media_attempt: int = 0  # > 0: a follow-up carrying media whose first download failed
     chat_name: str | None = None  # a group's subject, when the engine knows it (Z-API's chatName)
+    sender_photo: str | None = None  # the sender's profile picture URL, when the engine has it cached
+    chat_photo: str | None = None  # the chat's picture URL (a group's), when the engine has it cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +184,63 @@ class GroupNotified:
     link_mode: str | None = None  # GROUP_MEMBER_LINK_PROPERTY_UPDATE: ADMIN_LINK | ALL_MEMBER_LINK
 
 
+@dataclass(frozen=True, slots=True)
+class LabelChange:
+    """A label put on (or taken off) a chat, for ``CHAT_LABEL_ASSOCIATION``."""
+
+    chat: Address
+    label: str
+    assigned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChatNotified:
+    """Emitted for something that happened in a chat and is not a message, named as Z-API names it.
+
+    ``kind``: ``CALL_VOICE``, ``CALL_VIDEO``, ``CALL_MISSED_VOICE``, ``CALL_MISSED_VIDEO`` (with
+    ``call_id``), ``PROFILE_NAME_UPDATED`` (``profile_name``), ``PROFILE_PICTURE_UPDATED``
+    (``updated_photo``: its URL, or None when removed), ``CHAT_LABEL_ASSOCIATION`` (``labels``)."""
+
+    chat: Address
+    kind: str
+    timestamp_ms: int
+    notification_id: str  # stable across redeliveries: the webhook's messageId and the event id
+    sender: Address | None = None  # who did it (the caller, the contact that renamed itself, ...)
+    sender_name: str = ""
+    from_me: bool = False
+    is_group: bool = False
+    call_id: str | None = None
+    profile_name: str | None = None
+    updated_photo: str | None = None
+    labels: tuple[LabelChange, ...] = ()
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChatChanged:
+    """Emitted when the phone's view of a chat changed (app state or our own ``modify-chat``): no webhook,
+    dispatch keeps the ``chats`` table with it. ``None`` = unchanged."""
+
+    chat: Address
+    timestamp_ms: int
+    archived: bool | None = None
+    pinned: bool | None = None
+    muted_until_ms: int | None = None  # 0 = not muted, -1 = forever
+    marked_unread: bool | None = None
+    read: bool = False  # every message of the chat was read (unread back to 0)
+    cleared: bool = False
+    deleted: bool = False
+    expiration_s: int | None = None  # disappearing-message timer
+    name: str | None = None
+
+
 EngineEvent = (QrCodeChanged | PairSucceeded | Connected | Disconnected | LoggedOut | StreamReplaced
                | TemporaryBan | MessageReceived | ReceiptReceived | ChatPresenceChanged | MessageSent
-               | GroupNotified)
+               | GroupNotified | ChatNotified | ChatChanged)
 
 ENGINE_EVENTS: tuple[type, ...] = (QrCodeChanged, PairSucceeded, Connected, Disconnected, LoggedOut,
                                    StreamReplaced, TemporaryBan, MessageReceived, ReceiptReceived,
-                                   ChatPresenceChanged, MessageSent, GroupNotified)
+                                   ChatPresenceChanged, MessageSent, GroupNotified, ChatNotified, ChatChanged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +258,8 @@ class Envelope:
 def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> str:
     """Stable ids for messages/receipts (dedupe across redeliveries); per-capture ids otherwise."""
     if isinstance(event, MessageReceived):
-        suffix = f"media{event.media_attempt}" if event.media_attempt else ("edit" if event.is_edit else "new")
+        suffix = (f"media{event.media_attempt}" if event.media_attempt else "edit" if event.is_edit
+                  else "waiting" if event.waiting else "new")  # a waiting copy is followed by the decrypted one
         return f"{instance_id}:msg:{event.message_id}:{suffix}"
     if isinstance(event, ReceiptReceived):
         return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
@@ -214,12 +267,14 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
         return f"{instance_id}:sent:{event.zaap_id}"
     if isinstance(event, GroupNotified):
         return f"{instance_id}:grp:{event.notification_id}"
+    if isinstance(event, ChatNotified):
+        return f"{instance_id}:note:{event.notification_id}"
     return f"{instance_id}:{type(event).__name__}:{epoch}:{seq}"
 
 
 # --- codec -------------------------------------------------------------------------------------
 
-_REGISTRY: dict[str, type] = {cls.__name__: cls for cls in (*ENGINE_EVENTS, *CONTENT_TYPES)}
+_REGISTRY: dict[str, type] = {cls.__name__: cls for cls in (*ENGINE_EVENTS, *CONTENT_TYPES, LabelChange)}
 
 
 def _to_plain(value: Any) -> Any:

@@ -59,5 +59,6 @@ class Instance:
     device_jid: str | None = None
     phone: str | None = None
     auto_read_message: bool = False
+    auto_read_status: bool = False
     call_reject_auto: bool = False
     call_reject_message: str | None = None

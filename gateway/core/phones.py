@@ -12,6 +12,7 @@ from gateway.core.events import Address
 _PHONE = re.compile(r"\d{8,15}", re.ASCII)
 _GROUP = re.compile(r"(\d{5,30}(?:-\d{6,12})?)-group|(\d{10,15}-\d{9,11})", re.ASCII)
 _LID = re.compile(r"\d{5,20}@lid", re.ASCII)
+STATUS_BROADCAST = "status@broadcast"  # where statuses (stories) are sent
 _NEWSLETTER = re.compile(r"\d{5,30}@newsletter", re.ASCII)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TABLES = ("delivery_attempts", "dead_letters", "deliveries", "events", "messages", "message_status_history",
-          "instance_status_history", "outbox", "poison_events")
+          "instance_status_history", "outbox", "poison_events", "polls")
 
 
 def parse_overrides(text: str) -> dict[str, int]:

@@ -1,4 +1,12 @@
-"""Build the simulated phone's inbound messages from the ``sandbox/inbound`` body (pure)."""
+"""Build the simulated phone's inbound messages from the ``sandbox/inbound`` body (pure).
+
+Besides the content types, ``type`` may be ``revoke`` (the sender deleted ``referenceMessageId`` for everyone:
+Z-API's ``REVOKE``), ``unknown`` (a type the gateway does not parse, named by ``kind``, default
+``unknownMessage``) or ``ciphertext`` (a message the phone could not decrypt: ``waitingMessage`` true).
+``editMessageId`` makes a text (or a caption of an image, video, document) the new version of that message
+(``isEdit``); ``status: true`` posts a text, image or video as a status (chat ``status@broadcast``);
+``isStatusReply: true`` marks a reply to one of the phone's statuses.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +21,10 @@ from typing import Any
 from gateway.core import content as c
 from gateway.core.errors import InvalidInput
 from gateway.core.events import Address, MessageReceived, PresenceState
-from gateway.core.phones import group_address, phone_address, validate_phone
+from gateway.core.phones import STATUS_BROADCAST, group_address, phone_address, validate_phone
 
 _GROUP = re.compile(r"\d{5,30}(-\d+)?(-group)?", re.ASCII)
+DEFAULT_PUSH_NAME = "Sandbox Contact"  # the engine puts the number's own push name in its place
 
 
 def _str(spec: dict[str, Any], key: str, default: str = "", required: bool = False) -> str:
@@ -150,12 +159,31 @@ def _list(s: dict[str, Any], _id: str) -> c.Content:
     return c.ListResponse(_str(s, "selectedRowId", required=True), _str(s, "title"), _str(s, "message"))
 
 
+def _revoke(s: dict[str, Any], _id: str) -> c.Content:
+    """The sender deleted one of its messages for everyone (Z-API's ``REVOKE`` notification)."""
+    return c.Unsupported("revoke", {"messageId": _str(s, "referenceMessageId", required=True)})
+
+
+def _unknown(s: dict[str, Any], _id: str) -> c.Content:
+    """A message of a type the gateway does not parse (``kind``: WhatsApp's name for it)."""
+    kind = _str(s, "kind", "unknownMessage")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,63}", kind) or kind in ("revoke", "ciphertext"):
+        raise InvalidInput("must be 1-64 letters, digits or _ (a message type name)", field="kind")
+    return c.Unsupported(kind)
+
+
+def _ciphertext(_s: dict[str, Any], _id: str) -> c.Content:
+    """A message the phone could not decrypt (yet): Z-API's ``waitingMessage``."""
+    return c.Unsupported("ciphertext")
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any], str], c.Content]] = {
     "text": _text, "image": _image, "audio": _audio, "video": _video, "ptv": _ptv, "document": _document,
     "sticker": _sticker, "location": _location, "liveLocation": _live_location, "contact": _contact,
     "reaction": _reaction, "poll": _poll, "pollVote": _poll_vote, "buttonsResponse": _buttons,
-    "listResponse": _list,
+    "listResponse": _list, "revoke": _revoke, "unknown": _unknown, "ciphertext": _ciphertext,
 }
+EDITABLE = ("text", "image", "video", "document")  # types an ``editMessageId`` may name a new version of
 
 
 def new_message_id(rng: random.Random) -> str:
@@ -176,16 +204,24 @@ def build_inbound(spec: dict[str, Any], rng: random.Random, now_ms: int) -> Mess
     lid = spec.get("fromLid")
     if lid is not None and (not isinstance(lid, str) or not re.fullmatch(r"\d{5,20}@lid", lid, re.ASCII)):
         raise InvalidInput("must look like 123456789@lid", field="fromLid")
+    status = bool(spec.get("status", False))
+    if status and (group is not None or kind not in ("text", "image", "video")):
+        raise InvalidInput("a status is a text, an image or a video, never in a group", field="status")
+    edited = _str(spec, "editMessageId") or None
+    if edited is not None and (kind not in EDITABLE or not re.fullmatch(r"[A-Za-z0-9]{6,64}", edited)):
+        raise InvalidInput(f"must be 6-64 letters or digits, on a message of type {', '.join(EDITABLE)}",
+                           field="editMessageId")
     sender = phone_address(sender_phone, lid)
-    chat = group_address(group) if group else sender
-    quoted = spec.get("referenceMessageId")
+    chat = group_address(group) if group else Address(jid=STATUS_BROADCAST) if status else sender
+    quoted = spec.get("referenceMessageId") if kind != "revoke" else None
     return MessageReceived(
         message_id=message_id, chat=chat, sender=sender, from_me=bool(spec.get("fromMe", False)),
         is_group=group is not None, timestamp_ms=int(_num(spec, "momment", now_ms) or now_ms),
         content=_declared_length(spec, BUILDERS[kind](spec, message_id)),
-        push_name=_str(spec, "senderName", "Sandbox Contact"),
+        push_name=_str(spec, "senderName", DEFAULT_PUSH_NAME),
         quoted_id=quoted if isinstance(quoted, str) else None, forwarded=bool(spec.get("forwarded", False)),
-        ephemeral_s=int(_num(spec, "messageExpirationSeconds", 0)),
+        ephemeral_s=int(_num(spec, "messageExpirationSeconds", 0)), is_edit=edited is not None,
+        edited_id=edited, waiting=kind == "ciphertext", is_status_reply=bool(spec.get("isStatusReply", False)),
     )
 
 

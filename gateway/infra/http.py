@@ -145,6 +145,8 @@ class HttpClient:
             if (refused := _refusal(exc)) is not None:
                 return PostResult(None, f"{_REFUSED}: {refused.host}", took())
             return PostResult(None, f"{type(exc).__name__}: {exc}"[:300], took())
+        except ValueError as exc:  # a host IDNA cannot encode
+            return PostResult(None, f"invalid URL ({type(exc).__name__})", took())
 
     def _check_target(self, url: str) -> None:
         parts = urlsplit(url)
@@ -191,6 +193,8 @@ class HttpClient:
             if (refused := _refusal(exc)) is not None:
                 raise PrivateAddress("points to a private or loopback address", host=refused.host) from exc
             raise FetchError(type(exc).__name__) from exc
+        except ValueError as exc:  # a host IDNA cannot encode ("https://."): the URL is bad, not the server
+            raise FetchError(f"is not a valid URL ({type(exc).__name__})") from exc
 
     async def close(self) -> None:
         if self._session is not None:

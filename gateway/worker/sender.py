@@ -18,6 +18,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from gateway.core import content as c
@@ -28,6 +29,7 @@ from gateway.core.events import EngineEvent, MessageReceived, MessageSent, Prese
 from gateway.core.names import Names
 from gateway.core.phones import address
 from gateway.infra.bus import Bus
+from gateway.infra.db.originals import Originals
 from gateway.infra.db.outbox import OutboxRow, OutboxStore
 from gateway.ops.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
 from gateway.worker.engines.base import Engine
@@ -65,6 +67,7 @@ class Sender:
     def __init__(self, host: SenderHost, *, store: OutboxStore, bus: Bus, settings: Settings, names: Names) -> None:
         self.host = host
         self.store = store
+        self.originals = Originals(store.db)
         self.bus = bus
         self.settings = settings
         self.names = names
@@ -189,24 +192,45 @@ class Sender:
                 await self.host.engine.send_chat_presence(outgoing.to, PresenceState.PAUSED)
 
     async def _resolved(self, out: Outgoing) -> Outgoing:
-        """Ids given as zaapIds (the API's messageId) become the WhatsApp ids they were sent as."""
+        """Ids given as zaapIds (the API's messageId) become the WhatsApp ids they were sent as; the messages a
+        send refers to (quoted, reacted to, voted on, deleted) get their authors from what dispatch stored."""
         iid = self.host.id
         quoted = await self.store.resolve(iid, out.quoted_id) if out.quoted_id else None
         edit = await self.store.resolve(iid, out.edit_id) if out.edit_id else None
+        participant = out.quoted_participant
+        if quoted and participant is None and out.quoted_chat is None:
+            participant = await self._author_jid(quoted)
         body = out.content
         if isinstance(body, c.Reaction):
-            body = c.Reaction(body.emoji, await self.store.resolve(iid, body.message_id), from_me=True, chat=out.to)
-        elif isinstance(body, c.Forward | c.Revoke | c.PollVote):
-            key = body.poll_message_id if isinstance(body, c.PollVote) else body.message_id
-            real = await self.store.resolve(iid, key)
-            if isinstance(body, c.Forward):
-                body = c.Forward(real, body.source_chat)
-            elif isinstance(body, c.Revoke):
-                body = c.Revoke(real, body.from_me)
-            else:
-                body = c.PollVote(real, body.options)
-        return Outgoing(to=out.to, content=body, quoted_id=quoted, mentions=out.mentions, edit_id=edit,
-                        zaap_id=out.zaap_id)
+            real = await self.store.resolve(iid, body.message_id)
+            author = await self.originals.author(iid, real)
+            from_me = author.from_me if author is not None else True
+            body = c.Reaction(body.emoji, real, from_me=from_me, chat=out.to,
+                              participant=None if from_me or author is None else author.sender)
+        elif isinstance(body, c.Forward):
+            real = await self.store.resolve(iid, body.message_id)
+            body = c.Forward(real, body.source_chat, await self.originals.content(iid, real))
+        elif isinstance(body, c.Revoke):
+            real = await self.store.resolve(iid, body.message_id)
+            sender = body.sender
+            if not body.from_me and not sender:
+                author = await self.originals.author(iid, real)
+                sender = (author.sender or "") if author is not None else ""
+            body = c.Revoke(real, body.from_me, sender)
+        elif isinstance(body, c.PollVote):
+            real = await self.store.resolve(iid, body.poll_message_id)
+            body = c.PollVote(real, body.options)
+            participant = participant or await self._author_jid(real)
+        return replace(out, content=body, quoted_id=quoted, edit_id=edit, quoted_participant=participant)
+
+    async def _author_jid(self, message_id: str) -> str | None:
+        """The JID of who wrote a stored message (ours: our phone's), or None when it is not known."""
+        author = await self.originals.author(self.host.id, message_id)
+        if author is None:
+            return None
+        if author.from_me:
+            return f"{self.host.phone}@s.whatsapp.net" if self.host.phone else None
+        return author.sender
 
     async def _send(self, row: OutboxRow, outgoing: Outgoing) -> tuple[bool, float]:
         """Send and record (runs shielded: shutdown never cuts it in half).

@@ -38,13 +38,16 @@ from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
 from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.ops.runtime import TaskGroupOwner
+from gateway.worker.account import run_account_op
+from gateway.worker.behaviours import Behaviours
 from gateway.worker.capture import Capture
-from gateway.worker.engines.base import Engine, EngineContext, GroupStateStore
+from gateway.worker.engines.base import AccountStateStore, Engine, EngineContext, GroupStateStore
 from gateway.worker.engines.factory import build_engine
 from gateway.worker.groups import run_group_op
 from gateway.worker.sender import Sender
 
 log = logging.getLogger(__name__)
+SETTINGS_REFRESH_S = 60.0
 
 
 @dataclass(slots=True)
@@ -61,6 +64,7 @@ class SessionDeps:
     record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
     lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
     group_store: GroupStateStore | None = None  # sandbox: the simulated group world, in Postgres
+    account_store: AccountStateStore | None = None  # sandbox: the simulated account world, in Postgres
 
 
 class Session:
@@ -82,6 +86,8 @@ class Session:
         self.connected = asyncio.Event()
         self.sender: Sender | None = None
         self._follow_ups = TaskGroupOwner(f"media:{instance.id}")
+        self.behaviours = Behaviours(self, deps.outbox, deps.settings)
+        self._refresher: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
@@ -108,6 +114,7 @@ class Session:
     async def start(self) -> None:
         await self._put_state(InstanceStatus.STARTING, error="")
         self._applier = asyncio.create_task(self._apply_loop(), name=f"state-{self.id}")
+        self._refresher = asyncio.create_task(self._refresh_settings(), name=f"settings-{self.id}")
         self.engine = self._build_engine()
         self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
         await self.deps.leases.audit(self.lease, "start")
@@ -118,6 +125,24 @@ class Session:
             self.sender = Sender(self, store=self.deps.outbox, bus=self.deps.bus, settings=self.deps.settings,
                                  names=self.deps.names)
             await self.sender.start()
+
+    def ring(self) -> None:
+        """Something was queued for this instance by the worker itself (a call-reject message)."""
+        if self.sender is not None:
+            self.sender.ring()
+
+    async def reload_settings(self) -> None:
+        """Read the instance's settings again (auto-read, call reject...): the api changed them."""
+        fresh = await self.deps.store.get(self.id)
+        if fresh is not None:
+            self.instance = fresh
+
+    async def _refresh_settings(self) -> None:
+        """A missed ``Action.SETTINGS`` (NATS away when the api changed them) is caught up within a minute."""
+        while not self.stopping:
+            await asyncio.sleep(SETTINGS_REFRESH_S)
+            with contextlib.suppress(Exception):
+                await self.reload_settings()
 
     def _build_engine(self) -> Engine:
         record = lookup = None
@@ -136,13 +161,16 @@ class Session:
                             device_jid=self.device_jid, record_send=record, lookup_send=lookup,
                             read_media=self.deps.media.store.get if self.deps.media is not None else None,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None,
-                            group_store=self.deps.group_store)
+                            group_store=self.deps.group_store, account_store=self.deps.account_store)
         return build_engine(self.instance.engine, ctx)
 
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
         """Stop the engine (logging out first when asked), then flush state updates in order."""
         self.stopping = True
         await self._follow_ups.cancel_all()
+        await self.behaviours.stop()
+        if self._refresher is not None:
+            self._refresher.cancel()
         if self.sender is not None:
             await self.sender.stop()  # finish or hand back the message in flight before the engine goes
         if self._control_sub is not None:
@@ -176,6 +204,7 @@ class Session:
             prepare = self._prepare_media if (isinstance(event, MessageReceived) and self.deps.media is not None
                                               and media_of(event.content) is not None) else None
             durable = self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # CaptureFull when full
+        self.behaviours.observe(event, durable)
         if isinstance(event, Connected):
             self.connected.set()
         elif isinstance(event, Disconnected | LoggedOut | StreamReplaced):
@@ -219,6 +248,8 @@ class Session:
             await self._put_state(InstanceStatus.CONNECTING, qr="", phone=event.phone)
         elif isinstance(event, Connected):
             self.phone = event.phone
+            with contextlib.suppress(Exception):  # Postgres away: keep the settings we have
+                await self.reload_settings()
             await self._put_state(InstanceStatus.CONNECTED, qr="", phone=event.phone, error="",
                                   is_business=int(event.is_business))
         elif isinstance(event, Disconnected):
@@ -285,15 +316,18 @@ class Session:
         if action is Action.LOGOUT:
             await engine.logout()
             return {}
+        if action is Action.SETTINGS:
+            await self.reload_settings()
+            return {}
+        if action in (Action.READ, Action.GROUP, Action.ACCOUNT) and not self.connected.is_set():
+            raise NotConnected("the instance is not connected")
         if action is Action.READ:
-            if not self.connected.is_set():
-                raise NotConnected("the instance is not connected")
-            await engine.mark_read(str(args["chat"]), str(args["messageId"]))
+            await engine.mark_read(str(args["chat"]), str(args["messageId"]), args.get("sender") or None)
             return {}
         if action is Action.GROUP:
-            if not self.connected.is_set():
-                raise NotConnected("the instance is not connected")
             return await run_group_op(engine, args)
+        if action is Action.ACCOUNT:
+            return await run_account_op(engine, args)
         if self.instance.engine is not EngineKind.SANDBOX:
             raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
         from gateway.worker.engines.sandbox.engine import SandboxEngine
@@ -308,5 +342,11 @@ class Session:
             return {}
         if action is Action.SANDBOX_GROUP_EVENT:
             return await engine.inject_group_event(args)
+        if action is Action.SANDBOX_CALL:
+            return await engine.inject_call(args)
+        if action is Action.SANDBOX_CONTACT_EVENT:
+            return await engine.inject_contact_event(args)
+        if action is Action.SANDBOX_PHONE:
+            return engine.phone_records()
         await engine.drop()
         return {}

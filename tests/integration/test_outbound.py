@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.worker.engines.sandbox.engine import SandboxEngine
 from tests.support.polling import eventually
@@ -64,8 +65,6 @@ SENDS: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("send-button-actions", {"message": "Act", "buttonActions": [
         {"type": "URL", "url": "https://z.io", "label": "Site"}, {"type": "CALL", "phone": "5511977776666",
                                                                   "label": "Call"}]}, "ButtonList", {"text": "Act"}),
-    ("forward-message", {"messageId": "3EB0FWD", "messagePhone": "5511966665555"}, "Forward",
-     {"message_id": "3EB0FWD", "source_chat": "5511966665555@s.whatsapp.net"}),
 ]
 
 INVALID: list[tuple[str, dict[str, Any], str]] = [
@@ -134,6 +133,37 @@ async def test_every_send_endpoint(stack: Stack) -> None:
     assert [d["zaapId"] for d in deliveries] == zaaps
     assert all(d["messageId"].startswith("3EB0") and d["phone"] == TO for d in deliveries)
     await rec.wait_for(lambda: any(x.path == "/messageStatus" for x in rec.unique()))
+
+
+async def test_forward_sends_the_content_the_gateway_saw(stack: Stack) -> None:
+    inst = await stack.paired()
+    engine = stack.engine(inst)
+    source = "5511966665555"
+    r = await stack.api.client.post(stack.api.path(inst, "sandbox/inbound"), headers=stack.api.client_headers,
+                                    json={"from": source, "type": "text", "message": "pass it on",
+                                          "messageId": "3EB0FWD"})
+    assert r.status_code == 200, r.text
+    db = stack.worker.deps.outbox.db
+
+    async def stored() -> bool:
+        return bool(await db.pool.fetchval("SELECT count(*) FROM events WHERE event_id = $1",
+                                           f"{inst['id']}:msg:3EB0FWD:new"))
+
+    await eventually(stored, timeout_s=10)
+    unknown = await _send(stack, inst, "forward-message",
+                          {"phone": TO, "messageId": "3EB0NEVER", "messagePhone": source})
+    known = await _send(stack, inst, "forward-message",
+                        {"phone": TO, "messageId": "3EB0FWD", "messagePhone": source})
+    assert unknown.status_code == known.status_code == 200
+    await eventually(lambda: _count(engine, 1), timeout_s=10)
+    [out] = engine.sent
+    assert isinstance(out.content, c.Forward) and out.content.message_id == "3EB0FWD"
+    assert out.content.original == c.Text("pass it on")
+    rec = stack.receiver
+    await rec.wait_for(lambda: sum(1 for x in rec.unique() if x.path == "/delivery") == 2)
+    by_zaap = {x.json["zaapId"]: x.json for x in rec.unique() if x.path == "/delivery"}
+    assert "unknown to the gateway" in by_zaap[unknown.json()["zaapId"]]["error"]
+    assert "error" not in by_zaap[known.json()["zaapId"]]
 
 
 async def _count(engine: SandboxEngine, n: int) -> bool:

@@ -167,3 +167,12 @@ async def test_webhook_posts_cannot_reach_private_peers(servers: Servers) -> Non
         await http.close()
     assert result.status is None and result.error is not None and "non-public" in result.error
     assert servers.internal_hits == []
+
+
+async def test_a_host_idna_cannot_encode_is_a_bad_url_not_a_crash() -> None:
+    http = HttpClient(LIMITS, public_only=True)  # the real resolver: getaddrinfo raises UnicodeError for "."
+    try:
+        with pytest.raises(FetchError, match="not a valid URL"):
+            await http.get_bounded("https://./x.png", max_bytes=1024, max_redirects=0)
+    finally:
+        await http.close()

@@ -128,7 +128,7 @@ def test_outgoing_messages_built_for_neonize() -> None:
 
     from gateway.core.commands import Outgoing
     from gateway.core.errors import EngineError
-    from gateway.worker.engines.neonize.engine import build_message
+    from gateway.worker.engines.neonize.outgoing import build_message
 
     to = f"{ALICE}@s.whatsapp.net"
     plain = build_message(Outgoing(to, c.Text("hi")))
@@ -140,8 +140,10 @@ def test_outgoing_messages_built_for_neonize() -> None:
     assert loc.locationMessage.degreesLatitude == -23.5 and loc.locationMessage.name == "Office"
     react = build_message(Outgoing(to, c.Reaction("👍", "3EB0X")))
     assert react.reactionMessage.text == "👍" and react.reactionMessage.key.ID == "3EB0X"
+    poll = build_message(Outgoing(to, c.Poll("q", ("a", "b"))))  # every send type builds (test_neonize_outgoing)
+    assert [o.optionName for o in poll.pollCreationMessage.options] == ["a", "b"]
     with pytest.raises(EngineError) as err:
-        build_message(Outgoing(to, c.Poll("q", ("a", "b"))))
+        build_message(Outgoing(to, c.Forward("3EB0X", to, None)))  # what cannot be sent says why, for good
     assert err.value.transient is False
 
 
@@ -149,7 +151,7 @@ def test_media_messages_built_from_an_upload() -> None:
     from neonize.proto import Neonize_pb2 as N
 
     from gateway.core.commands import Outgoing
-    from gateway.worker.engines.neonize.engine import build_message
+    from gateway.worker.engines.neonize.outgoing import build_message
 
     upload = N.UploadResponse(url="https://mmg/x", DirectPath="/v/t62/x", Handle="", MediaKey=b"k" * 32,
                               FileEncSHA256=b"e" * 32, FileSHA256=b"s" * 32, FileLength=1234)

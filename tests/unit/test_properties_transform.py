@@ -62,7 +62,10 @@ def of(tp: Any) -> st.SearchStrategy[Any]:
 def built(cls: type) -> st.SearchStrategy[Any]:
     """Instances of a dataclass with every field drawn, defaults included."""
     hints = typing.get_type_hints(cls)
-    return st.builds(cls, **{f.name: of(hints[f.name]) for f in dataclasses.fields(cls)})
+    fields = {f.name: of(hints[f.name]) for f in dataclasses.fields(cls) if f.name != "original"}
+    if cls is c.Forward:  # its original is a Content again: drawn as None, or the strategy never ends
+        fields["original"] = st.none()
+    return st.builds(cls, **fields)
 
 
 events = st.one_of(*(built(cls) for cls in ENGINE_EVENTS))
@@ -89,9 +92,6 @@ def test_payloads_are_json_with_the_common_fields(env: Envelope, ctx: Context) -
 def test_received_payload_carries_the_message(ev: MessageReceived, ctx: Context) -> None:
     out = transform(Envelope(ctx.instance_id, 1, "e1", 1, ev), ctx)
     if ev.from_me and not ctx.notify_sent_by_me:
-        assert out == []
-        return
-    if isinstance(ev.content, c.Unsupported) and ev.content.kind != "revoke":
         assert out == []
         return
     [(hook, payload)] = out

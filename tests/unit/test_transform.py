@@ -133,7 +133,7 @@ def test_contacts_array_edit_view_once_revoke() -> None:
     assert p["image"]["viewOnce"] is True
     _, p = one(msg(c.Unsupported("revoke", {"messageId": "x"})))
     assert p["notification"] == "REVOKE" and p["notificationParameters"] == []
-    assert transform(env(msg(c.Unsupported("other"))), CTX) == []
+    assert one(msg(c.Unsupported("other")))[1]["unknownMessage"] == {"type": "other"}
 
 
 def test_from_me_needs_notify_sent_by_me() -> None:
@@ -183,3 +183,11 @@ def test_lifecycle_and_presence() -> None:
         "type": "PresenceChatCallback", "phone": "5544999999999", "status": "COMPOSING", "lastSeen": None,
         "instanceId": IID}
     assert transform(env(QrCodeChanged(code="2@x", expires_at_ms=1)), CTX) == []
+
+
+def test_pictures_the_engine_knows_fill_sender_photo_and_photo() -> None:
+    _, p = one(msg(c.Text("hi"), sender_photo="https://pps.whatsapp.net/a.jpg",
+                   chat_photo="https://pps.whatsapp.net/g.jpg"))
+    assert (p["senderPhoto"], p["photo"]) == ("https://pps.whatsapp.net/a.jpg", "https://pps.whatsapp.net/g.jpg")
+    _, p = one(msg(c.Text("hi")))
+    assert (p["senderPhoto"], p["photo"]) == (None, None)

@@ -13,7 +13,7 @@ _CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
 _COLUMNS = (
     "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
     f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, "
-    "device_jid, phone, auto_read_message, call_reject_auto, call_reject_message"
+    "device_jid, phone, auto_read_message, auto_read_status, call_reject_auto, call_reject_message"
 )
 
 
@@ -34,6 +34,7 @@ def _instance(row: Any) -> Instance:
         device_jid=row["device_jid"],
         phone=row["phone"],
         auto_read_message=row["auto_read_message"],
+        auto_read_status=row["auto_read_status"],
         call_reject_auto=row["call_reject_auto"],
         call_reject_message=row["call_reject_message"],
     )
@@ -147,7 +148,7 @@ class InstanceStore:
     async def update_fields(self, instance_id: str, **fields: Any) -> None:
         allowed = {k.column for k in CallbackKind} | {
             "name", "notify_sent_by_me", "desired_state", "webhook_secret_version", "device_jid", "phone",
-            "auto_read_message", "call_reject_auto", "call_reject_message"}
+            "auto_read_message", "auto_read_status", "call_reject_auto", "call_reject_message"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"not updatable: {sorted(bad)}")

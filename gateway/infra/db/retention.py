@@ -47,6 +47,9 @@ _STEPS: tuple[tuple[str, str], ...] = (
     ("poison_events",
      "DELETE FROM poison_events WHERE id IN (SELECT id FROM poison_events "
      "WHERE created_at < now() - make_interval(days => $1) LIMIT $2)"),
+    ("polls",
+     "DELETE FROM polls WHERE (instance_id, message_id) IN (SELECT instance_id, message_id FROM polls "
+     "WHERE created_at < now() - make_interval(days => $1) LIMIT $2)"),
 )
 assert tuple(name for name, _ in _STEPS) == TABLES  # the settings validate overrides against TABLES
 

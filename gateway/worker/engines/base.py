@@ -7,6 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gateway.core.account import (
+    ChatAction,
+    ContactInfo,
+    NewContact,
+    PhoneCheck,
+    PrivacyName,
+    PrivacySettings,
+)
 from gateway.core.commands import UNKNOWN, Outgoing, Unknown
 from gateway.core.config import Settings
 from gateway.core.errors import EngineError, Unsupported
@@ -39,6 +47,17 @@ class GroupStateStore(Protocol):
     async def save_group(self, instance_id: str, jid: str, state: dict[str, Any]) -> None: ...
 
 
+class AccountStateStore(Protocol):
+    """sandbox: where the simulated phone's account is kept (profile, privacy, contacts, chats, records), as
+    named JSON parts per instance (survives a change of worker). ``gateway.infra.db.sandbox_account.
+    SandboxAccountStore`` is the Postgres one."""
+
+    async def load_account(self, instance_id: str) -> dict[str, dict[str, Any]]: ...
+
+    async def save_account(self, instance_id: str, parts: dict[str, dict[str, Any] | None]) -> None:
+        """Store these parts at once (``None``: delete the part)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EngineContext:
     instance_id: str
@@ -50,6 +69,7 @@ class EngineContext:
     read_media: Callable[[str], Awaitable[bytes | None]] | None = None  # media store key → bytes
     backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
     group_store: GroupStateStore | None = None  # sandbox: its group world (None: kept in memory only)
+    account_store: AccountStateStore | None = None  # sandbox: its account world (None: kept in memory only)
 
 
 class Engine(abc.ABC):
@@ -80,6 +100,13 @@ class Engine(abc.ABC):
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:  # noqa: B027 - optional
         """Show composing/recording/paused in a chat (no-op where unsupported)."""
 
+    async def subscribe_presence(self, jid: str) -> None:  # noqa: B027 - optional
+        """Ask WhatsApp for a contact's presence (online/offline, typing) from now on (no-op where unsupported)."""
+
+    async def reject_call(self, caller: str, call_id: str) -> None:
+        """Reject an incoming call (``caller`` as the call offer gave it)."""
+        raise Unsupported("this engine cannot reject calls")
+
     async def download(self, message: MessageReceived) -> bytes:
         """Download and decrypt a received message's media."""
         raise EngineError("this engine cannot download media", transient=False)
@@ -89,8 +116,8 @@ class Engine(abc.ABC):
         return UNKNOWN
 
     @abc.abstractmethod
-    async def mark_read(self, chat: str, message_id: str) -> None:
-        """Send a read receipt for a message in a chat."""
+    async def mark_read(self, chat: str, message_id: str, sender: str | None = None) -> None:
+        """Send a read receipt for a message in a chat (``sender``: its author's JID, needed in groups)."""
 
     # groups ------------------------------------------------------------------------------------------
     # Group ids are JIDs (``<id>@g.us``), phones are digits. Engines raise ``NotFound`` for a group they
@@ -164,3 +191,74 @@ class Engine(abc.ABC):
     async def deactivate_community(self, community: str) -> None:
         """Unlink every group and close the community (the groups stay)."""
         raise Unsupported("this engine does not manage communities")
+
+    # contacts ----------------------------------------------------------------------------------------
+    # Phones are digits, ``jid`` a chat or contact JID. ``Unsupported`` for what the library cannot do.
+
+    async def check_phones(self, phones: list[str]) -> list[PhoneCheck]:
+        """Which numbers are on WhatsApp, as WhatsApp writes them (one answer per phone, in order)."""
+        raise Unsupported("this engine does not look up contacts")
+
+    async def list_contacts(self) -> list[ContactInfo]:
+        raise Unsupported("this engine does not list contacts")
+
+    async def contact_info(self, jid: str) -> ContactInfo:
+        """One contact with its about text and picture URL (``NotFound`` when not on WhatsApp)."""
+        raise Unsupported("this engine does not look up contacts")
+
+    async def profile_picture(self, jid: str) -> str | None:
+        """The URL of a contact's or group's picture (None: none, or hidden by privacy)."""
+        raise Unsupported("this engine does not fetch profile pictures")
+
+    async def add_contacts(self, contacts: list[NewContact]) -> list[str]:
+        """Save contacts in the phone's address book; returns one error text per contact not saved."""
+        raise Unsupported("this engine cannot edit the address book")
+
+    async def remove_contacts(self, phones: list[str]) -> list[str]:
+        raise Unsupported("this engine cannot edit the address book")
+
+    async def set_blocked(self, jid: str, blocked: bool) -> None:
+        raise Unsupported("this engine cannot block contacts")
+
+    async def blocked_contacts(self) -> list[str]:
+        """The blocked phones (digits; ``<n>@lid`` where only the LID is known)."""
+        raise Unsupported("this engine cannot list blocked contacts")
+
+    async def report_contact(self, jid: str) -> None:
+        raise Unsupported("this engine cannot report contacts")
+
+    # chats -------------------------------------------------------------------------------------------
+    # Engines emit ``ChatChanged`` for what they changed, so dispatch's ``chats`` table follows.
+
+    async def modify_chat(self, jid: str, change: ChatAction) -> None:
+        raise Unsupported("this engine cannot modify chats")
+
+    async def set_chat_expiration(self, jid: str, seconds: int) -> None:
+        """The chat's disappearing-message timer (0 = off)."""
+        raise Unsupported("this engine cannot change disappearing messages")
+
+    # profile and privacy -----------------------------------------------------------------------------
+
+    async def set_profile_name(self, name: str) -> None:
+        raise Unsupported("this engine cannot change the profile")
+
+    async def set_profile_about(self, text: str) -> None:
+        raise Unsupported("this engine cannot change the profile")
+
+    async def set_profile_photo(self, jpeg: bytes) -> None:
+        raise Unsupported("this engine cannot change the profile")
+
+    async def privacy_settings(self) -> PrivacySettings:
+        raise Unsupported("this engine cannot read privacy settings")
+
+    async def set_privacy(self, setting: PrivacyName, value: str, add: list[str], remove: list[str]) -> None:
+        """Set one privacy setting; ``add``/``remove``: phones put on or taken off its excepted list."""
+        raise Unsupported("this engine cannot change privacy settings")
+
+    async def disallowed_contacts(self, setting: PrivacyName) -> list[str]:
+        """The phones excepted from a setting (its ``contact_blacklist``)."""
+        raise Unsupported("this engine cannot read privacy lists")
+
+    async def set_default_expiration(self, seconds: int) -> None:
+        """The disappearing-message timer new chats start with (0 = off)."""
+        raise Unsupported("this engine cannot change disappearing messages")

@@ -19,15 +19,26 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from gateway.core import content as c
+from gateway.core.account import ChatAction, ContactInfo, NewContact, PhoneCheck, PrivacyName, PrivacySettings
 from gateway.core.commands import Outgoing
 from gateway.core.errors import AlreadyPaired, EngineError, NotConnected
-from gateway.core.events import Connected, Disconnected, EngineEvent, MessageReceived, QrCodeChanged, StreamReplaced
+from gateway.core.events import (
+    ChatChanged,
+    Connected,
+    Disconnected,
+    EngineEvent,
+    MessageReceived,
+    PresenceState,
+    QrCodeChanged,
+    StreamReplaced,
+)
 from gateway.core.groups import (
     Community,
     CreatedGroup,
@@ -41,9 +52,11 @@ from gateway.core.groups import (
 )
 from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.neonize import groups, translate
+from gateway.worker.engines.neonize.account_calls import AccountCalls
 from gateway.worker.engines.neonize.group_calls import GroupCalls
-from gateway.worker.engines.neonize.outgoing import MEDIA_TYPES, build_message
+from gateway.worker.engines.neonize.notices import Notices, chat_setting
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
+from gateway.worker.engines.neonize.sending import Sends
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +126,7 @@ class NeonizeEngine(Engine):
         if isinstance(event, Connected):
             self.connected, self.paired = True, True
             self._qr_deadline = None
+            self.sends.on_connected()  # presence subscriptions start again; announce ourselves available
         elif isinstance(event, Disconnected):
             self.connected = False
         durable = self.ctx.emit(event)
@@ -161,11 +175,22 @@ class NeonizeEngine(Engine):
         self.client.event(ev.TemporaryBanEv)(handler(translate.temporary_ban))
         self.client.event(ev.JoinedGroupEv)(handler(self.group_calls.on_joined))
         self.client.event(ev.GroupInfoEv)(handler(self.group_calls.on_changed))
-        self.client.event(ev.PictureEv)(handler(self.group_calls.on_picture))
+        # calls, undecryptable messages, pictures (groups': group_calls; users': a notice), in notices.py
+        self.client.event(ev.PictureEv)(handler(self.notices.on_picture))
+        self.client.event(ev.UndecryptableMessageEv)(handler(self.notices.on_undecryptable))
+        self.client.event(ev.CallOfferEv)(handler(self.notices.calls.offer))
+        self.client.event(ev.CallOfferNoticeEv)(handler(self.notices.calls.offer_notice))
+        self.client.event(ev.CallAcceptEv)(handler(self.notices.calls.accept))
+        self.client.event(ev.CallTerminateEv)(handler(self.notices.calls.terminate))
 
-    def _on_message(self, proto: Any) -> MessageReceived | None:
+    def _on_message(self, proto: Any) -> MessageReceived | ChatChanged | None:
+        """A message (poll votes decrypted), or a chat's new disappearing timer, or ``None`` for noise."""
         event = translate.message(proto)
-        if event is not None and event.is_group and event.chat_name is None:
+        if event is None:
+            return chat_setting(proto)
+        if isinstance(event.content, c.PollVote):
+            event = dataclasses.replace(event, content=self.notices.poll_vote(proto, event.content))
+        if event.is_group and event.chat_name is None:
             subject = self.group_calls.subjects.get(event.chat.jid)
             if subject is not None:
                 event = dataclasses.replace(event, chat_name=subject)
@@ -324,45 +349,28 @@ class NeonizeEngine(Engine):
             raise EngineError(f"download failed: {exc}") from exc
         return data
 
-    async def _upload(self, body: c.Content, media: c.MediaRef) -> Any:
-        from neonize.utils.enum import MediaType
-
-        data = await self.ctx.read_media(media.key) if self.ctx.read_media is not None and media.key else None
-        if data is None:
-            raise EngineError("the queued media is no longer in the media store", transient=False)
-        kind = {c.Image: "MediaImage", c.Sticker: "MediaImage", c.Audio: "MediaAudio", c.Video: "MediaVideo",
-                c.Ptv: "MediaVideo", c.Document: "MediaDocument"}[type(body)]
-        try:
-            return await self.runtime.call(self.client.upload, data, getattr(MediaType, kind))
-        except Exception as exc:
-            raise EngineError(f"media upload failed: {exc}") from exc
-
-    async def mark_read(self, chat: str, message_id: str) -> None:
-        from neonize.utils.enum import ReceiptType
-
-        if not self.connected:
-            raise NotConnected("the instance is not connected")
-        jid = translate.device_jid_proto(chat)
-        try:
-            await self.runtime.call(lambda: self.client.mark_read(message_id, chat=jid, sender=jid,
-                                                                  receipt=ReceiptType.READ))
-        except Exception as exc:
-            raise EngineError(f"mark read failed: {exc}") from exc
+    # sends, presence, read receipts (sending.py) ----------------------------------------------------------
+    @functools.cached_property
+    def sends(self) -> Sends:
+        return Sends(self.client, self.runtime, self.ctx, loop=self.loop, connected=lambda: self.connected,
+                     me=self._me, max_pixels=self.settings.media_max_pixels,
+                     timeout_s=max(1.0, self.settings.control_timeout_s - 1.0))
 
     async def send(self, outgoing: Outgoing) -> str:
-        if not self.connected:
-            raise NotConnected("the instance is not connected")
-        media = c.media_of(outgoing.content)
-        upload = None
-        if media is not None and isinstance(outgoing.content, MEDIA_TYPES):
-            upload = await self._upload(outgoing.content, media)
-        message = build_message(outgoing, upload)
-        to = translate.device_jid_proto(outgoing.to)
-        try:
-            response = await self.runtime.call(self.client.send_message, to, message)
-        except Exception as exc:
-            raise EngineError(f"send failed: {exc}") from exc
-        return str(response.ID)
+        """Uploads and the link thumbnail first, one ``send_message`` (edits and deletes too), then a SENT
+        receipt (``call_soon``: after the sender's ``MessageSent``) and, the first time per private chat, a
+        presence subscription."""
+        return await self.sends.send(outgoing)
+
+    async def send_chat_presence(self, to: str, state: PresenceState) -> None:
+        await self.sends.chat_presence(to, state)
+
+    async def subscribe_presence(self, jid: str) -> None:
+        await self.sends.subscribe(jid)
+
+    async def mark_read(self, chat: str, message_id: str, sender: str | None = None) -> None:
+        """``sender``: the message author's JID; needed in groups (and for statuses), the chat is used otherwise."""
+        await self.sends.mark_read(chat, message_id, sender)
 
     # groups (group_calls.py) --------------------------------------------------------------------------
     async def list_groups(self) -> list[GroupInfo]:
@@ -425,3 +433,72 @@ class NeonizeEngine(Engine):
 
     async def deactivate_community(self, community: str) -> None:
         await self.group_calls.deactivate_community(community)
+
+    # contacts, chats, profile, privacy, calls (account_calls.py); notices (notices.py) -------------------------
+    @functools.cached_property
+    def account_calls(self) -> AccountCalls:
+        return AccountCalls(self.client, self.runtime, connected=lambda: self.connected,
+                            emit=lambda event: self.ctx.emit(event),  # noqa: PLW0108 - ctx is replaceable
+                            timeout_s=max(1.0, self.settings.control_timeout_s - 1.0))
+
+    @functools.cached_property
+    def notices(self) -> Notices:
+        return Notices(self.client, self.runtime, self.loop, connected=lambda: self.connected, me=self._me,
+                       group_picture=self.group_calls.on_picture)
+
+    async def check_phones(self, phones: list[str]) -> list[PhoneCheck]:
+        return await self.account_calls.check_phones(phones)
+
+    async def list_contacts(self) -> list[ContactInfo]:
+        return await self.account_calls.list_contacts()
+
+    async def contact_info(self, jid: str) -> ContactInfo:
+        return await self.account_calls.contact_info(jid)
+
+    async def profile_picture(self, jid: str) -> str | None:
+        return await self.account_calls.profile_picture(jid)
+
+    async def add_contacts(self, contacts: list[NewContact]) -> list[str]:
+        return await self.account_calls.add_contacts(contacts)
+
+    async def remove_contacts(self, phones: list[str]) -> list[str]:
+        return await self.account_calls.remove_contacts(phones)
+
+    async def set_blocked(self, jid: str, blocked: bool) -> None:
+        await self.account_calls.set_blocked(jid, blocked)
+
+    async def blocked_contacts(self) -> list[str]:
+        return await self.account_calls.blocked_contacts()
+
+    async def report_contact(self, jid: str) -> None:
+        await self.account_calls.report_contact(jid)
+
+    async def modify_chat(self, jid: str, change: ChatAction) -> None:
+        await self.account_calls.modify_chat(jid, change)
+
+    async def set_chat_expiration(self, jid: str, seconds: int) -> None:
+        await self.account_calls.set_chat_expiration(jid, seconds)
+
+    async def set_profile_name(self, name: str) -> None:
+        await self.account_calls.set_profile_name(name)
+
+    async def set_profile_about(self, text: str) -> None:
+        await self.account_calls.set_profile_about(text)
+
+    async def set_profile_photo(self, jpeg: bytes) -> None:
+        await self.account_calls.set_profile_photo(jpeg)
+
+    async def privacy_settings(self) -> PrivacySettings:
+        return await self.account_calls.privacy_settings()
+
+    async def set_privacy(self, setting: PrivacyName, value: str, add: list[str], remove: list[str]) -> None:
+        await self.account_calls.set_privacy(setting, value, add, remove)
+
+    async def disallowed_contacts(self, setting: PrivacyName) -> list[str]:
+        return await self.account_calls.disallowed_contacts(setting)
+
+    async def set_default_expiration(self, seconds: int) -> None:
+        await self.account_calls.set_default_expiration(seconds)
+
+    async def reject_call(self, caller: str, call_id: str) -> None:
+        await self.account_calls.reject_call(caller, call_id)

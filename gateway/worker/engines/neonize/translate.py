@@ -1,4 +1,12 @@
-"""neonize protobufs → our events, at the boundary. No FFI calls here: plain protobuf reading."""
+"""neonize protobufs → our events, at the boundary. No FFI calls here: plain protobuf reading.
+
+A message whose content we do not parse still becomes a ``MessageReceived`` with ``c.Unsupported(kind)``,
+``kind`` being the ``waE2E.Message`` field that is set (``"unknown"`` when no field we know of is: a type
+newer than neonize's protobufs). Protocol noise stays ``None``: the fields in ``NOISE_FIELDS`` alone, and
+every ``protocolMessage`` but REVOKE and MESSAGE_EDIT (history-sync notifications, app-state key shares and
+requests, ephemeral settings (a ``ChatChanged`` of their own, see notices.py), peer-data operations, LID
+migration syncs, welcome-message requests, bot feedback, ...: device housekeeping, never a user's message).
+"""
 
 from __future__ import annotations
 
@@ -61,6 +69,24 @@ def _media(m: Any) -> c.MediaRef:
     return c.MediaRef(mime_type=m.mimetype, file_length=int(m.fileLength), sha256_hex=m.fileSHA256.hex(),
                       direct_path=m.directPath, thumbnail_b64=base64.b64encode(thumb).decode() if thumb else None,
                       media_key_b64=base64.b64encode(m.mediaKey).decode(), enc_sha256_hex=m.fileEncSHA256.hex())
+
+
+# carried beside (or instead of) content, never shown to a user: group crypto keys and key shares, the
+# metadata of the message beside it, a sticker re-upload request between our own devices
+NOISE_FIELDS = frozenset({"senderKeyDistributionMessage", "fastRatchetKeySenderKeyDistributionMessage",
+                          "messageContextInfo", "groupRootKeyShare", "rootSecretDistributeMessage",
+                          "stickerSyncRmrMessage"})
+SHOWN_PROTOCOL = (E.ProtocolMessage.REVOKE, E.ProtocolMessage.MESSAGE_EDIT)
+
+
+def _unparsed(msg: Any) -> c.Unsupported | None:
+    """A message none of our types covers: ``Unsupported`` named by its field, or ``None`` for noise."""
+    set_fields = [f.name for f, _value in msg.ListFields()]
+    shown = [name for name in set_fields if name not in NOISE_FIELDS
+             and not (name == "protocolMessage" and msg.protocolMessage.type not in SHOWN_PROTOCOL)]
+    if shown:
+        return c.Unsupported(shown[0], {})
+    return None if set_fields else c.Unsupported("unknown", {})
 
 
 def _poll(p: Any) -> c.Poll:
@@ -137,7 +163,7 @@ def content_of(msg: Any) -> tuple[c.Content | None, Any]:
         return c.Text(msg.conversation), None
     if has("protocolMessage") and msg.protocolMessage.type == E.ProtocolMessage.REVOKE:
         return c.Unsupported("revoke", {"messageId": msg.protocolMessage.key.ID}), None
-    return None, None
+    return _unparsed(msg), None
 
 
 def _contact(m: Any) -> c.Contact:
@@ -155,16 +181,13 @@ def message(ev: Any) -> MessageReceived | None:
         edited_id = msg.protocolMessage.key.ID
         msg = msg.protocolMessage.editedMessage
         is_edit = True
+        if not msg.ListFields():
+            return None  # an edit carrying nothing
     body, holder = content_of(msg)
     if body is None:
         return None
     ctx = holder.contextInfo if holder is not None and holder.HasField("contextInfo") else None
-    sender = address(src.Sender, src.SenderAlt)
-    if src.IsGroup or src.Chat.Server != src.Sender.Server or src.IsFromMe:
-        chat_alt = src.RecipientAlt if src.IsFromMe else None
-        chat = address(src.Chat, chat_alt)
-    else:
-        chat = sender if src.Chat.User == src.Sender.User else address(src.Chat)
+    chat, sender = addresses(src)
     view_once = bool(ev.IsViewOnce or ev.IsViewOnceV2 or getattr(holder, "viewOnce", False))
     return MessageReceived(
         message_id=info.ID,
@@ -185,6 +208,15 @@ def message(ev: Any) -> MessageReceived | None:
         is_broadcast=src.Chat.Server == BROADCAST_SERVER and src.Chat.User != "status",
         is_status_reply=bool(ctx is not None and ctx.remoteJID == "status@broadcast"),
     )
+
+
+def addresses(src: Any) -> tuple[Address, Address]:
+    """A ``MessageSource`` → (chat, sender), each with its other form (phone or LID) when neonize gave it."""
+    sender = address(src.Sender, src.SenderAlt)
+    if src.IsGroup or src.Chat.Server != src.Sender.Server or src.IsFromMe:
+        chat_alt = src.RecipientAlt if src.IsFromMe else None
+        return address(src.Chat, chat_alt), sender
+    return (sender if src.Chat.User == src.Sender.User else address(src.Chat)), sender
 
 
 def receipt(ev: Any) -> ReceiptReceived | None:

@@ -9,6 +9,10 @@
 - Groups: a simulated group world (``groups.py``, kept in ``EngineContext.group_store``) with WhatsApp's rules
   and notifications; ``inject_group_event`` plays what other members do (spec in ``group_events.py``);
   communities on it (``communities.py``).
+- Account: a simulated account world (``account.py``, kept in ``EngineContext.account_store``): which numbers
+  exist (``numbers.py``), contacts, blocking, profile and privacy (``contacts.py``), chats (``chats.py``), what
+  a send is refused and what it leaves behind (``traffic.py``), calls and contact events (``calls.py``);
+  ``phone_records()`` shows it all (``sandbox/phone``).
 """
 
 from __future__ import annotations
@@ -53,8 +57,11 @@ from gateway.core.groups import (
 from gateway.core.phones import phone_address, validate_phone
 from gateway.core.sandbox_spec import build_inbound, new_message_id, parse_presence
 from gateway.ops.runtime import TaskGroupOwner
-from gateway.worker.engines.base import Engine, EngineContext
-from gateway.worker.engines.sandbox import communities
+from gateway.worker.engines.base import EngineContext
+from gateway.worker.engines.sandbox import chats, communities, traffic
+from gateway.worker.engines.sandbox.account import AccountWorld
+from gateway.worker.engines.sandbox.calls import caller_of
+from gateway.worker.engines.sandbox.engine_account import SandboxAccountCalls
 from gateway.worker.engines.sandbox.files import sandbox_file
 from gateway.worker.engines.sandbox.group_events import description_of, inject, subject_of
 from gateway.worker.engines.sandbox.groups import GroupWorld
@@ -66,7 +73,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class SandboxEngine(Engine):
+class SandboxEngine(SandboxAccountCalls):
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
         s = ctx.settings
@@ -95,6 +102,8 @@ class SandboxEngine(Engine):
         self.groups = GroupWorld(ctx.instance_id, ctx.group_store, emit=self._durably, rng=self.rng, clock=_now_ms,
                                  me=lambda: self.phone)
         self.group_invites: list[tuple[str, str, str, str]] = []  # (group, phone, code, caption) sent
+        self.account = AccountWorld(ctx.instance_id, ctx.account_store, emit=self._durably, clock=_now_ms,
+                                    me=lambda: self.phone)
 
     def __repr__(self) -> str:
         return (f"<SandboxEngine {self.ctx.instance_id} phone={self.phone} connected={self.connected} "
@@ -102,6 +111,7 @@ class SandboxEngine(Engine):
 
     # lifecycle ------------------------------------------------------------------------------------
     async def connect(self) -> None:
+        await self.account.load()  # ``phone_records`` answers from memory
         self.running = True
         if self.phone:
             self._connected()
@@ -171,13 +181,18 @@ class SandboxEngine(Engine):
                 await asyncio.sleep(self.send_delay_s)
         finally:
             self.in_send -= 1
-        message_id = new_message_id(self.rng)
+        admin = await self._deletes_as_admin(outgoing)
+        async with self.account.change():
+            plan = traffic.check(self.account, outgoing, group_admin=admin)  # what WhatsApp refuses
+            message_id = new_message_id(self.rng)
+            traffic.note(self.account, outgoing, message_id)
+            await self.account.commit()
         if self.ctx.record_send is not None:
             await self.ctx.record_send(message_id, outgoing)  # the phone got it: one step with the send
         self.sent.append(outgoing)
-        chat = Address(jid=outgoing.to, phone=outgoing.to.split("@")[0] if "@s.whatsapp.net" in outgoing.to
-                       else None)
-        self._tasks.spawn(self._receipts(chat, message_id, outgoing.to.endswith("@g.us")), name="receipts")
+        chat = chats.chat_address(outgoing.to)
+        self._tasks.spawn(self._receipts(chat, message_id, outgoing.to.endswith("@g.us"), plan.receipts),
+                          name="receipts")
         return message_id
 
     async def sent_id(self, zaap_id: str) -> str | None:
@@ -187,14 +202,20 @@ class SandboxEngine(Engine):
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:
         self.presences.append((to, state.value))
+        async with self.account.change():
+            self.account.record("presences", to=to, state=state.value)
+            await self.account.commit()
 
-    async def mark_read(self, chat: str, message_id: str) -> None:
+    async def mark_read(self, chat: str, message_id: str, sender: str | None = None) -> None:
         if not self.connected:
             raise NotConnected("the instance is not connected")
         self.reads.append((chat, message_id))
+        async with self.account.change():
+            await chats.note_read(self.account, chat, message_id, sender)
 
-    async def _receipts(self, chat: Address, message_id: str, is_group: bool) -> None:
-        for status in (ReceiptStatus.SENT, ReceiptStatus.RECEIVED, ReceiptStatus.READ):
+    async def _receipts(self, chat: Address, message_id: str, is_group: bool,
+                        statuses: tuple[ReceiptStatus, ...]) -> None:
+        for status in statuses:
             if self.receipt_delay_s:
                 await asyncio.sleep(self.receipt_delay_s)
             if not self.connected:
@@ -232,6 +253,10 @@ class SandboxEngine(Engine):
             if isinstance(length, bool) or not isinstance(length, int) or not 0 < length <= MAX_DOWNLOAD_LENGTH:
                 raise InvalidInput(f"must be 1 to {MAX_DOWNLOAD_LENGTH} bytes", field="downloadLength")
             self.download_lengths[message.message_id] = length
+        async with self.account.change():  # who may write, push names, unread counts (``chats.py``)
+            if not message.from_me:
+                caller_of(self.account, spec, refuse_blocked=not message.is_group, may_be_me=True)
+            message = await chats.note_inbound(self.account, message, named=spec.get("senderName") is not None)
         await self._durably(message)
         return message.message_id
 
@@ -239,6 +264,8 @@ class SandboxEngine(Engine):
         if not self.connected:
             raise NotConnected("the instance is not connected")
         chat, state = parse_presence(spec)
+        async with self.account.change():
+            caller_of(self.account, spec, may_be_me=True)
         await self._durably(ChatPresenceChanged(chat=chat, state=state))
 
     async def _durably(self, event: EngineEvent) -> None:
