@@ -25,16 +25,21 @@ class ZapiError(Doc):
 class Done(Doc):
     """Z-API's ``{"value": true}``."""
 
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{"value": True}]})
     value: bool
 
 
 class TextValue(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{"value": "A1B2C3D4"}]})
     value: str
 
 
 class Sent(Doc):
     """The send was committed to the instance's queue (``messageId`` and ``id`` are the zaapId)."""
 
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"zaapId": "3999984263738042930CD6ECDE9VDWSA", "messageId": "3999984263738042930CD6ECDE9VDWSA",
+         "id": "3999984263738042930CD6ECDE9VDWSA"}]})
     zaapId: str
     messageId: str
     id: str

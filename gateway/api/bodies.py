@@ -216,18 +216,24 @@ class QueuePageRequest(Doc):
 # --- instance settings and webhooks ----------------------------------------------------------------
 
 class NameValue(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{"value": "Atendimento"}]})
     value: Annotated[str, Field(max_length=120)]
 
 
 class FlagValue(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{"value": True}]})
     value: bool
 
 
 class CallRejectMessageValue(Doc):
+    model_config = ConfigDict(populate_by_name=True,
+                              json_schema_extra={"examples": [{"value": "Não atendo ligações, escreva aqui"}]})
     value: Annotated[str, Field(max_length=1000)]
 
 
 class WebhookValue(Doc):
+    model_config = ConfigDict(populate_by_name=True,
+                              json_schema_extra={"examples": [{"value": "https://example.com/webhooks/zapgate"}]})
     value: Annotated[str, Field(max_length=2048)] | None = Field(
         description="the webhook URL (https unless insecure webhooks are allowed); null or empty clears it")
 
@@ -250,6 +256,8 @@ class ReplayRequest(Doc):
 # --- sandbox --------------------------------------------------------------------------------------
 
 class SandboxScan(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"phone": "5511999990000"}]})
     phone: Phone
 
 
@@ -261,6 +269,8 @@ InboundType = Literal["text", "image", "audio", "video", "ptv", "document", "sti
 class SandboxInbound(Doc):
     """A message from ``from``; the content fields its ``type`` reads (the others are ignored)."""
 
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"from": "5511988887777", "type": "text", "message": "Olá!", "senderName": "Ana"}]})
     from_: Phone = Field(alias="from")
     type: InboundType = "text"
     messageId: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{6,64}$")] | None = None
@@ -312,6 +322,8 @@ class SandboxInbound(Doc):
 
 
 class SandboxPresence(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"from": "5511988887777", "status": "COMPOSING"}]})
     from_: Phone = Field(alias="from")
     status: Literal["AVAILABLE", "UNAVAILABLE", "COMPOSING", "PAUSED", "RECORDING"]
 

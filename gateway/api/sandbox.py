@@ -12,7 +12,7 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.api.answers import Done, Inbound, Scanned
 from gateway.api.auth import InstanceDep, State, instance_auth
@@ -43,6 +43,8 @@ class SandboxCall(Doc):
 
 
 class SandboxCallAnswer(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"callId": "5C1E0A6B2F4D4E3A9B8C7D6E5F4A3B2C", "notifications": ["4150123456", "4150123457"]}]})
     callId: str
     notifications: list[str]
 
@@ -62,12 +64,20 @@ class SandboxContactEvent(Doc):
 
 
 class SandboxContactEventAnswer(Doc):
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{"notificationId": "4150123458"}]})
     notificationId: str
 
 
 class SandboxPhone(Doc):
     """The simulated phone's account and the records of what left it (newest last, the last 200 of each)."""
 
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [{
+        "profile": {"name": "Loja", "about": "Hey there! I am using WhatsApp."}, "privacy": {"last_seen": "all"},
+        "contacts": [], "pushNames": {}, "blocked": [], "presenceSubscriptions": ["5511988887777@s.whatsapp.net"],
+        "chats": [], "edits": [{"id": "3EB0A1", "chat": "5511988887777@s.whatsapp.net", "editedId": "3EB0A0",
+                                "text": "corrigido", "previous": "corigido"}],
+        "deletes": [], "statuses": [], "statusReplies": [], "forwards": [], "reads": [], "presences": [],
+        "calls": [], "rejectedCalls": [], "reports": []}]})
     profile: dict[str, Any]
     privacy: dict[str, Any]
     contacts: list[dict[str, Any]]

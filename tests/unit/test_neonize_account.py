@@ -319,3 +319,39 @@ async def test_connection_checked_again_under_the_ffi_lock(engine: NeonizeEngine
         await account.blocked_contacts()
     assert calls == []
 
+
+
+async def test_pictures_learnt_fill_sender_photo_and_photo(engine: NeonizeEngine) -> None:
+    from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
+
+    from tests.support.neonize import message_ev
+
+    hello = message_ev(E.Message(conversation="oi"), chat=jid(ALICE), sender=jid(ALICE))
+    assert engine._on_message(hello).sender_photo is None  # never looked up: unknown, not guessed
+    record(engine.client, "get_profile_picture", N.ProfilePictureInfo(URL="https://pps/a.jpg"))
+    await engine.profile_picture(f"{ALICE}@{PN}")
+    first = engine._on_message(hello)
+    assert (first.sender_photo, first.chat_photo) == ("https://pps/a.jpg", "https://pps/a.jpg")
+    record(engine.client, "get_profile_picture", N.ProfilePictureInfo(URL="https://pps/g.jpg"))
+    await engine.profile_picture(f"{GROUP}@g.us")
+    in_group = engine._on_message(message_ev(E.Message(conversation="oi"), chat=jid(GROUP, "g.us"),
+                                             sender=jid(ALICE)))
+    assert (in_group.sender_photo, in_group.chat_photo) == ("https://pps/a.jpg", "https://pps/g.jpg")
+    record(engine.client, "get_profile_picture", nexc.GetProfilePictureError(N.GetProfilePictureReturnFunction(
+        Error="the user has hidden their profile picture from you")))
+    await engine.profile_picture(f"{ALICE}@{PN}")
+    assert engine._on_message(hello).sender_photo is None  # hidden now: forgotten, not the stale URL
+
+
+def test_pictures_expire_and_stay_bounded() -> None:
+    from gateway.worker.engines.neonize.pictures import Pictures
+
+    now = [0.0]
+    pictures = Pictures(ttl_s=10, limit=2, clock=lambda: now[0])
+    pictures.learn("a@lid", "https://pps/a.jpg")
+    assert pictures.url("x@lid", "a@lid") == "https://pps/a.jpg"
+    now[0] = 11
+    assert pictures.url("a@lid") is None
+    for who in ("a", "b", "c"):
+        pictures.learn(f"{who}@lid", who)
+    assert (pictures.url("a@lid"), pictures.url("c@lid")) == (None, "c")

@@ -27,8 +27,9 @@ from gateway.core.account import ChatAction, ContactInfo, NewContact, PhoneCheck
 from gateway.core.errors import EngineError, NotConnected, NotFound, Unsupported, ZapgateError
 from gateway.core.events import ChatChanged, EngineEvent
 from gateway.worker.engines.neonize.group_calls import user_jid
+from gateway.worker.engines.neonize.pictures import Pictures
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime
-from gateway.worker.engines.neonize.translate import LID_SERVER, PHONE_SERVER, address, device_jid_proto
+from gateway.worker.engines.neonize.translate import LID_SERVER, PHONE_SERVER, address, device_jid_proto, jid_string
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,9 @@ class AccountCalls:
     """What the engine does for contacts, chats, profile and privacy; the engine's methods delegate here."""
 
     def __init__(self, client: Any, runtime: NeonizeRuntime, *, connected: Callable[[], bool],
-                 emit: Callable[[EngineEvent], object], timeout_s: float) -> None:
+                 emit: Callable[[EngineEvent], object], timeout_s: float, pictures: Pictures | None = None) -> None:
         self.client = client
+        self.pictures = pictures if pictures is not None else Pictures()
         self.runtime = runtime
         self.connected = connected
         self.emit = emit
@@ -204,10 +206,15 @@ class AccountCalls:
         except NotConnected:
             raise
         except ZapgateError as err:
-            if quiet or any(s in str(err.message).lower() for s in _NO_PICTURE):
+            hidden = any(s in str(err.message).lower() for s in _NO_PICTURE)
+            if hidden:
+                self.pictures.learn(jid_string(target), None)
+            if quiet or hidden:
                 return None  # none, or hidden from us
             raise
-        return str(picture.URL) or None
+        url = str(picture.URL) or None
+        self.pictures.learn(jid_string(target), url)
+        return url
 
     async def add_contacts(self, contacts: list[NewContact]) -> list[str]:
         raise Unsupported(f"contacts cannot be saved: {_APP_STATE}")

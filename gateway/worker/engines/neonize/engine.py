@@ -55,6 +55,7 @@ from gateway.worker.engines.neonize import groups, translate
 from gateway.worker.engines.neonize.account_calls import AccountCalls
 from gateway.worker.engines.neonize.group_calls import GroupCalls
 from gateway.worker.engines.neonize.notices import Notices, chat_setting
+from gateway.worker.engines.neonize.pictures import Pictures
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
 from gateway.worker.engines.neonize.sending import Sends
 
@@ -194,7 +195,16 @@ class NeonizeEngine(Engine):
             subject = self.group_calls.subjects.get(event.chat.jid)
             if subject is not None:
                 event = dataclasses.replace(event, chat_name=subject)
-        return event
+        return self._with_pictures(event)
+
+    def _with_pictures(self, event: MessageReceived) -> MessageReceived:
+        """senderPhoto / photo from the pictures this session learnt (None where it never looked)."""
+        sender = self.pictures.url(event.sender.jid, event.sender.lid,
+                                   f"{event.sender.phone}@s.whatsapp.net" if event.sender.phone else None)
+        chat = self.pictures.url(event.chat.jid) if event.is_group else sender
+        if sender is None and chat is None:
+            return event
+        return dataclasses.replace(event, sender_photo=sender, chat_photo=chat)
 
     def _me(self) -> groups.Me:
         me = getattr(self.client, "me", None)
@@ -439,12 +449,16 @@ class NeonizeEngine(Engine):
     def account_calls(self) -> AccountCalls:
         return AccountCalls(self.client, self.runtime, connected=lambda: self.connected,
                             emit=lambda event: self.ctx.emit(event),  # noqa: PLW0108 - ctx is replaceable
-                            timeout_s=max(1.0, self.settings.control_timeout_s - 1.0))
+                            timeout_s=max(1.0, self.settings.control_timeout_s - 1.0), pictures=self.pictures)
+
+    @functools.cached_property
+    def pictures(self) -> Pictures:
+        return Pictures()
 
     @functools.cached_property
     def notices(self) -> Notices:
         return Notices(self.client, self.runtime, self.loop, connected=lambda: self.connected, me=self._me,
-                       group_picture=self.group_calls.on_picture)
+                       group_picture=self.group_calls.on_picture, pictures=self.pictures)
 
     async def check_phones(self, phones: list[str]) -> list[PhoneCheck]:
         return await self.account_calls.check_phones(phones)

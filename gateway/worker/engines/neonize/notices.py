@@ -30,6 +30,7 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 from gateway.core import content as c
 from gateway.core.events import ChatChanged, ChatNotified, GroupNotified, MessageReceived
 from gateway.worker.engines.neonize.groups import Me
+from gateway.worker.engines.neonize.pictures import Pictures
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime
 from gateway.worker.engines.neonize.translate import (
     BROADCAST_SERVER,
@@ -166,7 +167,7 @@ class Notices:
     def __init__(self, client: Any, runtime: NeonizeRuntime, loop: asyncio.AbstractEventLoop, *,
                  connected: Callable[[], bool], me: Callable[[], Me],
                  group_picture: Callable[[Any], list[GroupNotified]],
-                 timeout_s: float = CALLBACK_FFI_TIMEOUT_S) -> None:
+                 timeout_s: float = CALLBACK_FFI_TIMEOUT_S, pictures: Pictures | None = None) -> None:
         repair_decrypt_poll_vote()
         self.client = client
         self.runtime = runtime
@@ -175,6 +176,7 @@ class Notices:
         self.me = me
         self.group_picture = group_picture
         self.timeout_s = timeout_s
+        self.pictures = pictures if pictures is not None else Pictures()
         self.calls = CallTracker(me)
         self.decrypted = 0
         self.undecrypted = 0
@@ -195,6 +197,7 @@ class Notices:
         url = None
         if not proto.Remove:
             url = self._picture_url(proto.JID)
+        self.pictures.learn(f"{proto.JID.User}@{server}", url)
         return user_picture(proto, url, self.me())
 
     def poll_vote(self, proto: Any, vote: c.PollVote) -> c.PollVote:
