@@ -28,7 +28,7 @@ from gateway.core.events import dumps
 from gateway.core.ids import new_zaap_id
 from gateway.core.models import Instance
 from gateway.core.phones import phone_to_jid
-from gateway.infra.db.messages import MessageIndex
+from gateway.infra.db.originals import Originals
 from gateway.infra.db.outbox import OutboxStore
 from gateway.ops.metrics import OUTBOX_QUEUED
 
@@ -121,7 +121,7 @@ async def delete_message(instance: InstanceDep, zg: State, *,
     to = phone_to_jid(phone)
     sender = ""
     if owner == "false" and to.endswith("@g.us"):
-        sender = await MessageIndex(zg.db).sender(instance.id, message_id) or ""
+        sender = await _author(zg, instance, message_id) or ""
         if not sender:
             raise NotFound("the gateway has no record of who wrote this message, so it cannot delete it")
     revoke = c.Revoke(message_id, from_me=owner == "true", sender=sender)
@@ -129,6 +129,12 @@ async def delete_message(instance: InstanceDep, zg: State, *,
                       delay_message_s=0.0)
     await enqueue(zg, instance, req, key)
     return RawResponse(status_code=204)
+
+
+async def _author(zg: AppState, instance: Instance, message_id: str) -> str | None:
+    """The JID of who wrote a message the gateway stored (None: it never saw it, or did not record it)."""
+    author = await Originals(zg.db).author(instance.id, message_id)
+    return author.sender if author is not None else None
 
 
 @router.post("/read-message", **doc(ReadMessage, status=204, fails=CONTROL_FAILS))
@@ -139,7 +145,7 @@ async def read_message(instance: InstanceDep, zg: State, body: Json) -> Response
     if not isinstance(message_id, str) or not message_id or len(message_id) > 128:
         raise InvalidInput("is required", field="messageId")
     args: dict[str, Any] = {"chat": chat, "messageId": message_id}
-    if chat.endswith("@g.us") and (sender := await MessageIndex(zg.db).sender(instance.id, message_id)):
+    if chat.endswith("@g.us") and (sender := await _author(zg, instance, message_id)):
         args["sender"] = sender  # a receipt in a group names the message's author
     await control(zg).call(instance.id, Action.READ, **args)
     return RawResponse(status_code=204)

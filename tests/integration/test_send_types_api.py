@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.infra.db.database import Database
-from gateway.infra.db.messages import MessageIndex
+from gateway.infra.db.originals import Author, Originals
 from tests.integration.test_account_api import ANA, BIA, US, Client
 from tests.integration.test_status_api import _data_uri, _delivered, _jpeg
 from tests.support.polling import eventually
@@ -72,9 +72,10 @@ async def test_reads_and_deletes_in_a_group_name_the_author(stack: Stack, settin
     said = await c.call("POST", "sandbox/inbound", {"from": BIA, "type": "text", "message": "bom dia", "group": group})
     db = await Database.connect(settings)
     try:
-        author = await eventually(lambda: MessageIndex(db).sender(c.inst["id"], said["messageId"]))
-        assert author == f"{BIA}@s.whatsapp.net"
-        assert await MessageIndex(db).sender(c.inst["id"], "NEVER-SEEN") is None
+        found = await eventually(lambda: Originals(db).author(c.inst["id"], said["messageId"]))
+        assert found == Author(from_me=False, sender=f"{BIA}@s.whatsapp.net")
+        author = found.sender
+        assert await Originals(db).author(c.inst["id"], "NEVER-SEEN") is None
     finally:
         await db.close()
 
