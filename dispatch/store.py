@@ -184,22 +184,27 @@ class DispatchStore:
             "AND state = 'pending' AND id > $3 ORDER BY id LIMIT $4", partition, instance_id, after_id, limit)
         return [_delivery(r) for r in rows]
 
+    _ATTEMPT = (
+        "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
+        "VALUES ($1, $5, $2, $6, $3)) "
+        "UPDATE deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, "
+        "first_try_at = coalesce(first_try_at, now()), state = coalesce($4, state), "
+        "delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1")
+
     async def attempt(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
                       outcome: str | None) -> None:
-        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery (one round trip)."""
+        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery. One statement, so one round
+        trip (no BEGIN/COMMIT) unless the delivery dies: then its dead letter is written in the same transaction."""
+        args = (d.id, status, error, outcome, url, latency_ms)
+        if outcome != "dead":
+            await self.db.pool.execute(self._ATTEMPT, *args)
+            return
         async with self.db.pool.acquire() as conn, conn.transaction():
+            await conn.execute(self._ATTEMPT, *args)
             await conn.execute(
-                "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
-                "VALUES ($1, $5, $2, $6, $3)) "
-                "UPDATE deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, "
-                "first_try_at = coalesce(first_try_at, now()), state = coalesce($4, state), "
-                "delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1",
-                d.id, status, error, outcome, url, latency_ms)
-            if outcome == "dead":
-                await conn.execute(
-                    "INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT (delivery_id) DO UPDATE SET reason = EXCLUDED.reason, replayed_at = NULL, "
-                    "created_at = now()", d.id, d.instance_id, d.hook, error or f"HTTP {status}")
+                "INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (delivery_id) DO UPDATE SET reason = EXCLUDED.reason, replayed_at = NULL, "
+                "created_at = now()", d.id, d.instance_id, d.hook, error or f"HTTP {status}")
 
     async def skip(self, d: Delivery, reason: str) -> None:
         await self.db.pool.execute("UPDATE deliveries SET state = 'skipped', last_error = $2 WHERE id = $1",

@@ -62,12 +62,12 @@ async def instance_auth(
 ) -> Instance:
     """Check id+token (constant time against the stored hash) then the partner's Client-Token."""
     address = await _guarded(request, zg)
-    instance = await zg.instances.get(instance_id) if is_instance_id(instance_id) else None
+    found = await zg.instances.with_partner(instance_id) if is_instance_id(instance_id) else None
+    instance, partner = found if found is not None else (None, None)
     if not token_matches(token, instance.token_hash if instance else _NO_INSTANCE) or instance is None:
         raise await _failed(zg, address, InstanceNotFound())
     if not request.headers.get("client-token"):
         raise ClientTokenMissing()
-    partner = await zg.instances.partner(instance.partner_id)
     if partner is None or not token_matches(request.headers["client-token"], partner.client_token_hash):
         raise await _failed(zg, address, ClientTokenRejected(shown=mask(request.headers["client-token"])))
     request.state.instance = instance

@@ -7,6 +7,7 @@ Engines call their callback synchronously with one of ``ENGINE_EVENTS``; the wor
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -310,10 +311,15 @@ def _from_plain(tp: Any, value: Any) -> Any:
     return value
 
 
-def _build(cls: type, data: dict[str, Any]) -> Any:
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields with their resolved types (``get_type_hints`` is slow: once per class)."""
     hints = typing.get_type_hints(cls)
-    kwargs = {f.name: _from_plain(hints[f.name], data[f.name])
-              for f in dataclasses.fields(cls) if f.name in data}
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    kwargs = {name: _from_plain(tp, data[name]) for name, tp in _fields_of(cls) if name in data}
     return cls(**kwargs)
 
 

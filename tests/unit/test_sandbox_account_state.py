@@ -147,3 +147,14 @@ def test_inbound_edits_and_statuses() -> None:
     with pytest.raises(InvalidInput) as err:
         build_inbound({"from": "5511988887777", "type": "audio", "status": True}, random.Random(1), 1000)
     assert err.value.field == "status"
+
+
+def test_a_chat_state_written_by_hand_is_what_asdict_wrote() -> None:
+    from dataclasses import asdict
+
+    from gateway.worker.engines.sandbox.account_state import ChatState, SentMessage
+
+    chat = ChatState("5511988887777@s.whatsapp.net", archived=True, muted_until_ms=-1, labels=["3"],
+                     unread=["a", "b"], unread_count=7, sent=[SentMessage("s1", "Text", 5, "oi")], last_message_ms=9)
+    assert chat.to_state() == asdict(chat)
+    assert ChatState.from_state(chat.to_state()) == chat

@@ -20,6 +20,31 @@ OUTAGE_ERRORS = (ConnectionError, asyncpg.PostgresConnectionError, asyncpg.Inter
 CONNECT_TIMEOUT_S = 5.0
 
 
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pool connection whose release costs no round trip unless it kept session state.
+
+    asyncpg resets every released connection with a query (``RESET ALL``, unlock advisory locks, ...): a round
+    trip per query the pool serves. zapgate's statements keep no session state (transactions are rolled back
+    by asyncpg anyway), except where a caller says so with ``keeps_session_state`` (a session advisory lock):
+    only those connections get the full reset.
+    """
+
+    session_state = False
+
+    def get_reset_query(self) -> str:
+        if not self.session_state:
+            return ""
+        self.session_state = False
+        query: str = super().get_reset_query()
+        return query
+
+
+def keeps_session_state(conn: Any) -> None:
+    """Mark a pooled connection as holding session state (a session lock): fully reset when released."""
+    raw = getattr(conn, "_con", conn)  # the pool hands out a proxy (``__slots__``) of the connection
+    raw.session_state = True
+
+
 class Database:
     """An asyncpg pool bound to the configured schema."""
 
@@ -36,6 +61,7 @@ class Database:
             command_timeout=30,
             timeout=CONNECT_TIMEOUT_S,  # a connect to an unreachable server fails fast, not after 60 s
             server_settings={"search_path": settings.db_schema, "application_name": "zapgate"},
+            connection_class=PooledConnection,
         )
         return cls(pool, settings.db_schema)
 

@@ -88,6 +88,16 @@ class InstanceStore:
         )
         return _instance(row)
 
+    async def with_partner(self, instance_id: str) -> tuple[Instance, Partner] | None:
+        """A live instance and its partner, in one round trip (the instance routes' authentication)."""
+        columns = ", ".join(f"i.{c.strip()}" for c in _COLUMNS.split(","))
+        row = await self.db.pool.fetchrow(
+            f"SELECT {columns}, p.name AS partner_name, p.client_token_hash FROM instances i "
+            "JOIN partners p ON p.id = i.partner_id WHERE i.id = $1 AND i.deleted_at IS NULL", instance_id)
+        if row is None:
+            return None
+        return _instance(row), Partner(PartnerId(row["partner_id"]), row["partner_name"], row["client_token_hash"])
+
     async def get(self, instance_id: str) -> Instance | None:
         row = await self.db.pool.fetchrow(
             f"SELECT {_COLUMNS} FROM instances WHERE id = $1 AND deleted_at IS NULL", instance_id

@@ -49,35 +49,20 @@ class OutboxStore:
                       media: bytes | None, delay_message: float | None, delay_typing: float, cap: int,
                       idempotency_key: str | None = None, key_ttl_s: float = 86400.0) -> tuple[str, bool]:
         """Commit the row (the queue's truth) under a per-instance lock, so the cap is exact and ``seq`` is
-        the request order. No network call happens inside: the bell is rung after the commit.
+        the request order: one statement, one round trip (``zapgate_enqueue``, migration 0015). No network
+        call happens inside: the bell is rung after the commit.
 
         With ``idempotency_key``: a key seen within ``key_ttl_s`` answers the first send's zaapId and queues
         nothing. Returns (zaap_id, queued now).
         """
-        async with self.db.pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('zapgate:outbox:' || $1))", instance_id)
-            if idempotency_key is not None:
-                first = await conn.fetchval(
-                    "SELECT zaap_id FROM outbox_keys WHERE instance_id = $1 AND key = $2 "
-                    "AND created_at > now() - make_interval(secs => $3)", instance_id, idempotency_key, key_ttl_s)
-                if first is not None:
-                    return str(first), False
-            queued = await conn.fetchval(
-                "SELECT count(*) FROM outbox WHERE instance_id = $1 AND status IN ('QUEUED', 'SENDING')",
-                instance_id)
-            if queued >= cap:
-                raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
-                                "or delete queued messages", cap=cap, retry_after_s=5)
-            await conn.execute(
-                "INSERT INTO outbox (zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing)
-            if idempotency_key is not None:
-                await conn.execute(
-                    "INSERT INTO outbox_keys (instance_id, key, zaap_id) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (instance_id, key) DO UPDATE SET zaap_id = EXCLUDED.zaap_id, created_at = now()",
-                    instance_id, idempotency_key, zaap_id)
-        return zaap_id, True
+        row = await self.db.pool.fetchrow(
+            "SELECT zaap_id, queued FROM zapgate_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing, cap, idempotency_key,
+            key_ttl_s)
+        if row is None or row["zaap_id"] is None:
+            raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
+                            "or delete queued messages", cap=cap, retry_after_s=5)
+        return str(row["zaap_id"]), bool(row["queued"])
 
     async def next_live(self, instance_id: str) -> OutboxRow | None:
         """The oldest row still to send (SENDING first: a send cut short), or None when the queue is empty."""

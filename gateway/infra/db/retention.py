@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from gateway.core.config import Settings
 from gateway.core.retention import TABLES, parse_overrides
-from gateway.infra.db.database import Database
+from gateway.infra.db.database import Database, keeps_session_state
 
 _LOCK = 7_401_337  # pg_try_advisory_lock key: one retention round at a time across dispatchers
 
@@ -73,6 +73,7 @@ class RetentionPolicy:
 async def run_once(db: Database, policy: RetentionPolicy) -> dict[str, int] | None:
     """One round over every table; the rows deleted per table, or None when another dispatcher is running one."""
     async with db.pool.acquire() as conn:
+        keeps_session_state(conn)  # a session lock: released by the pool's reset even if this is cancelled
         if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
             return None
         try:
