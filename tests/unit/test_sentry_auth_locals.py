@@ -60,7 +60,8 @@ class Captured(Transport):
 
 
 class FailingStore:
-    """Finds the instance, then fails on the partner lookups (the moment ``presented`` holds a token)."""
+    """Fails on the lookups that hold the presented token in the request: the partner's, and the instance with
+    its partner (one query in ``instance_auth``)."""
 
     def __init__(self, failure: str = "database connection lost") -> None:
         self.failure = failure
@@ -72,6 +73,9 @@ class FailingStore:
                         notify_sent_by_me=False, desired_state="running", created_at=now, updated_at=now)
 
     async def partner(self, partner_id: PartnerId) -> Partner:
+        raise RuntimeError(self.failure)
+
+    async def with_partner(self, instance_id: str) -> tuple[Instance, Partner]:
         raise RuntimeError(self.failure)
 
     async def partner_by_token_hash(self, token_hash: str) -> Partner:
