@@ -10,8 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from gateway.api import group_docs as d
+from gateway.api.account import Json
+from gateway.api.account import fields as json_fields
 from gateway.api.auth import InstanceDep, State, instance_auth
-from gateway.api.groups import GROUP_FAILS, Json, community, group_op, json_fields
+from gateway.api.groups import GROUP_FAILS, community, group_op
 from gateway.api.openapi import CLIENT_TOKEN, INSTANCE_ERRORS, doc
 from gateway.core.errors import InvalidInput
 from gateway.core.events import from_plain

@@ -11,9 +11,11 @@ import base64
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from gateway.api import group_docs as d
+from gateway.api.account import Json
+from gateway.api.account import fields as json_fields
 from gateway.api.auth import InstanceDep, State, instance_auth
 from gateway.api.bodies import Doc
 from gateway.api.group_views import created_answer, done, invite_metadata, list_item, metadata
@@ -43,17 +45,10 @@ from gateway.media.input import parse_media
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["groups"],
                    dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
-Json = Annotated[Any, Body()]
 GroupPath = Annotated[str, Path(max_length=64, description="`<id>-group`, `<id>@g.us` or `<id>`")]
 InviteUrl = Annotated[str | None, Query(max_length=256, description="the invite link (or its code)")]
 GROUP_FAILS = (*CONTROL_FAILS, 501)
 MAX_PHONES = 256
-
-
-def json_fields(raw: Any) -> Fields:
-    if not isinstance(raw, dict):
-        raise InvalidInput("request body must be a JSON object", field="body")
-    return Fields(raw, 0)
 
 
 def _phones(body: Fields) -> list[str]:
