@@ -13,7 +13,7 @@ DEV_LOCK := requirements/dev.txt
 UV_LOCK   = $(BIN)/uv pip compile --quiet --no-config --default-index https://pypi.org/simple --universal \
             --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade,)
 
-.PHONY: up test test-unit lint bench chaos fuzz lock venv sysdeps services-stop clean
+.PHONY: up test test-unit lint bench chaos fuzz screenshots lock venv sysdeps services-stop clean
 
 up: $(STAMP)
 	$(BIN)/zapgate up
@@ -38,6 +38,11 @@ bench: $(STAMP)
 # The fault suite (minutes; not part of make test): private services, faults mid-stream, docs/reliability.md.
 chaos: $(STAMP)
 	$(BIN)/python -m tests.chaos $(if $(QUICK),--quick,)
+
+# The dashboard's browser tests, keeping their screenshots in docs/dashboard/ (shown in docs/dashboard.md).
+screenshots: $(STAMP)
+	$(BIN)/zapgate services ensure
+	DASHBOARD_SCREENSHOTS=docs/dashboard $(BIN)/pytest -q tests/browser
 
 # Property-based fuzzing of the HTTP API against real services (MINUTES=N to bound it).
 fuzz: $(STAMP)

@@ -13,6 +13,7 @@ from gateway.api import (
     chats,
     communities,
     contacts,
+    dashboard,
     groups,
     health,
     instance,
@@ -40,6 +41,7 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.kv.auth_guard import AuthGuard
 from gateway.infra.kv.ratelimit import RateLimiter
+from gateway.infra.kv.sessions import DashboardSessions
 from gateway.infra.kv.state import StateStore, connect_redis
 from gateway.media.factory import build_store
 from gateway.media.service import MediaService
@@ -99,7 +101,8 @@ def create_app(settings: Settings) -> FastAPI:
             guard = (AuthGuard(redis, names, settings.auth_failures_per_minute, settings.auth_block_s)
                      if settings.auth_failures_per_minute > 0 else None)
             zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db), state=state,
-                          bus=None, media=media, rate_limiter=limiter, auth_guard=guard)
+                          bus=None, media=media, rate_limiter=limiter, auth_guard=guard,
+                          dashboard_sessions=DashboardSessions(redis, names, settings.dashboard_session_ttl_s))
             app.state.zg = zg
             await _bootstrap_partner(zg, settings)
             stack.push_async_callback(_close_bus, zg)
@@ -131,6 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(profile.router)
     app.include_router(status.router)
     app.include_router(unsupported.router)
+    dashboard.install(app)
     app.add_middleware(InputGuard)  # innermost: sees bodies BodyLimit already bounded
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)

@@ -29,7 +29,7 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _guarded(request: Request, zg: AppState) -> str:
+async def refuse_blocked(request: Request, zg: AppState) -> str:
     """Refuse a blocked address; return the address to charge failures to."""
     address = _client(request)
     if zg.auth_guard is not None and (left := await zg.auth_guard.blocked_for(address)) > 0:
@@ -37,7 +37,7 @@ async def _guarded(request: Request, zg: AppState) -> str:
     return address
 
 
-async def _failed(zg: AppState, address: str, error: AuthError) -> AuthError:
+async def charge_failure(zg: AppState, address: str, error: AuthError) -> AuthError:
     if zg.auth_guard is not None:
         await zg.auth_guard.failed(address)
     return error
@@ -45,12 +45,12 @@ async def _failed(zg: AppState, address: str, error: AuthError) -> AuthError:
 
 async def partner_auth(request: Request, zg: State,
                        authorization: Annotated[str | None, Header()] = None) -> Partner:
-    address = await _guarded(request, zg)
+    address = await refuse_blocked(request, zg)
     if not authorization or not authorization[:7].lower() == "bearer ":
-        raise await _failed(zg, address, PartnerUnauthorized("missing bearer partner token"))
+        raise await charge_failure(zg, address, PartnerUnauthorized("missing bearer partner token"))
     partner = await zg.instances.partner_by_token_hash(hash_token(authorization[7:].strip()))
     if partner is None:
-        raise await _failed(zg, address, PartnerUnauthorized("invalid partner token"))
+        raise await charge_failure(zg, address, PartnerUnauthorized("invalid partner token"))
     return partner
 
 
@@ -61,15 +61,15 @@ async def instance_auth(
     token: Annotated[str, Path(max_length=64)],
 ) -> Instance:
     """Check id+token (constant time against the stored hash) then the partner's Client-Token."""
-    address = await _guarded(request, zg)
+    address = await refuse_blocked(request, zg)
     found = await zg.instances.with_partner(instance_id) if is_instance_id(instance_id) else None
     instance, partner = found if found is not None else (None, None)
     if not token_matches(token, instance.token_hash if instance else _NO_INSTANCE) or instance is None:
-        raise await _failed(zg, address, InstanceNotFound())
+        raise await charge_failure(zg, address, InstanceNotFound())
     if not request.headers.get("client-token"):
         raise ClientTokenMissing()
     if partner is None or not token_matches(request.headers["client-token"], partner.client_token_hash):
-        raise await _failed(zg, address, ClientTokenRejected(shown=mask(request.headers["client-token"])))
+        raise await charge_failure(zg, address, ClientTokenRejected(shown=mask(request.headers["client-token"])))
     request.state.instance = instance
     return instance
 

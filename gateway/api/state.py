@@ -14,6 +14,7 @@ from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.kv.auth_guard import AuthGuard
 from gateway.infra.kv.ratelimit import RateLimiter
+from gateway.infra.kv.sessions import DashboardSessions
 from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
 
@@ -29,6 +30,7 @@ class AppState:
     media: MediaService
     rate_limiter: RateLimiter | None = None  # per-instance send limit; None when off
     auth_guard: AuthGuard | None = None  # failed-authentication limit per client address; None when off
+    dashboard_sessions: DashboardSessions | None = None  # the dashboard's sign-ins (Redis)
 
     def need_bus(self) -> Bus:
         if self.bus is None:

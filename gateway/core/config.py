@@ -194,6 +194,13 @@ class Settings(BaseSettings):
     auth_block_s: Annotated[int, Field(
         ge=1, le=86_400, description="How long a client address over the failed-authentication limit is refused",
     )] = 60
+    dashboard_session_ttl_s: Annotated[int, Field(
+        ge=60, le=30 * 86_400, description="How long a dashboard sign-in lasts, in seconds (idle or not)",
+    )] = 8 * 3600
+    dashboard_cookie_secure: Annotated[bool, Field(
+        description="Always mark the dashboard's session cookie Secure (set it when a proxy terminates HTTPS); "
+                    "a request that arrived over HTTPS gets a Secure cookie regardless",
+    )] = False
     send_burst: Annotated[int, Field(
         ge=1, le=100_000, description="Burst size of the per-instance send rate limiter, in requests",
     )] = 20

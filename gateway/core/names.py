@@ -86,6 +86,10 @@ class Names:
     def auth_block_key(self, client: str) -> str:
         return f"{self.redis_prefix}:authblock:{{{client}}}"
 
+    def dashboard_session_key(self, session_hash: str) -> str:
+        """A dashboard sign-in, keyed by the hash of its cookie's id (Redis never holds the id itself)."""
+        return f"{self.redis_prefix}:dash:{{{session_hash}}}"
+
     def sandbox_sent_index(self, instance: str) -> str:
         return f"{self.redis_prefix}:sandbox:sentidx:{{{instance}}}"
 

@@ -258,6 +258,15 @@ async def stream_drained(bus: Bus, name: str) -> bool:
     return all(c.num_pending == 0 and c.num_ack_pending == 0 for c in consumers)
 
 
+async def consumer_lag(bus: Bus, name: str) -> int:
+    """Messages of the stream its consumers have not acknowledged yet (pending plus in flight), summed."""
+    try:
+        consumers = await bus.js.consumers_info(name)
+    except NotFoundError:
+        return 0
+    return sum((c.num_pending or 0) + (c.num_ack_pending or 0) for c in consumers)
+
+
 async def delete_stream(bus: Bus, name: str) -> None:
     with contextlib.suppress(NotFoundError):
         await bus.js.delete_stream(name)

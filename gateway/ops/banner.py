@@ -16,6 +16,7 @@ def first_run(base: str, partner_token: str, client_token: str) -> str:
     return f"""
 zapgate is starting:
   base URL      {base}
+  dashboard     {base}/dashboard   (sign in with the partner token; pair a sandbox phone with a click)
   partner token {partner_token}
   client token  {client_token}
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 APT_PACKAGES = {"postgres": "postgresql", "redis": "redis-server", "nats": "nats-server"}
+CHROMIUM = ("chromium", "chromium-browser")  # Debian's and Ubuntu's names; the dashboard's browser tests drive it
 PG_USER = "postgres"
 SHARED_PG_ROOT = Path("/var/lib/zapgate")  # used when PG_USER cannot reach <data_dir>
 
@@ -75,6 +76,11 @@ def apt_install(package: str, *, update: bool = True) -> None:
     _say(f"apt-get install {package}")
     subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], check=True,
                    env=env, stdout=subprocess.DEVNULL)
+
+
+def chromium_path() -> str | None:
+    """The system's Chromium, or None."""
+    return next((found for name in CHROMIUM if (found := shutil.which(name))), None)
 
 
 def _run_dir(settings: Settings) -> Path:
@@ -245,9 +251,24 @@ class Provisioner:
 
     async def ensure_all(self) -> list[ServiceResult]:
         results = [await self.ensure_postgres(), await self.ensure_redis(), await self.ensure_nats()]
+        browser = self.ensure_chromium()
+        if browser is not None:
+            results.append(browser)
         for r in results:
             _say(f"{r.name}: {r.how}" + (f" (pid {r.pid})" if r.pid else ""))
         return results
+
+    def ensure_chromium(self) -> ServiceResult | None:
+        """Chromium for the dashboard's browser tests: reused, or apt-installed when root. Not a service the
+        gateway needs, so a machine that cannot install it gets a warning, not a failure."""
+        if chromium_path() is not None:
+            return ServiceResult("chromium", "reused")
+        try:
+            self._apt_install(CHROMIUM[0])
+        except (ProvisionError, subprocess.CalledProcessError) as exc:
+            log.warning("chromium not installed (%s): the dashboard's browser tests need it", exc)
+            return None
+        return ServiceResult("chromium", "installed") if chromium_path() else None
 
     async def ensure_postgres(self, *, allow_install: bool = True) -> ServiceResult:
         url = self.settings.database_url

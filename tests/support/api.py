@@ -64,6 +64,7 @@ async def cleanup(settings: Settings) -> None:
 class Api:
     client: httpx.AsyncClient
     settings: Settings
+    app: Any = None  # the ASGI app (for a second client, e.g. over https)
 
     async def create_instance(self, **body: Any) -> dict[str, Any]:
         body.setdefault("name", "test")
@@ -90,4 +91,4 @@ async def open_api(settings: Settings) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://zapgate.test") as client:
-            yield Api(client, settings)
+            yield Api(client, settings, app)

@@ -57,6 +57,14 @@ class StateStore:
         raw = await self.redis.hgetall(self.names.state_key(instance))
         return {str(k): str(v) for k, v in raw.items()}
 
+    async def statuses(self, instances: list[str]) -> list[str]:
+        """Each instance's live status ("" when it has none), in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for instance in instances:
+                pipe.hget(self.names.state_key(instance), "status")
+            found = await pipe.execute()
+        return [str(s or "") for s in found]
+
     async def forget(self, instance: str) -> None:
         await self.redis.delete(self.names.state_key(instance))
 
