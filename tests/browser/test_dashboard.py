@@ -129,6 +129,21 @@ async def test_reveal_rotate_cancel_and_delete(page: Page, served: Served, shots
     rotated = (await page.locator("#revealed-value").inner_text()).strip()
     assert first.startswith("whsec_") and rotated.startswith("whsec_") and rotated != first
 
+    # the phone-number pairing flow answers an 8-character code
+    pair = page.locator("form[action$='/pair-code']")
+    await pair.locator("input[name=phone]").fill(SANDBOX_PHONE)
+    await pair.locator("button").click()
+    await expect(page.locator(".notice")).to_contain_text("Pairing code: ")
+    code = (await page.locator(".notice").inner_text()).split("Pairing code: ")[1][:8]
+    assert len(code) == 8 and code.isalnum()
+
+    # a webhook URL the API refuses (credentials in it) is refused here too, with its reason; nothing is stored
+    await page.locator("#webhooks input[name=deliveryCallbackUrl]").fill("http://user:pass@example.com/hook")
+    await page.click("#save-webhooks")
+    await expect(page.locator(".notice.error")).to_contain_text("deliveryCallbackUrl")
+    await expect(page.locator("#webhooks input[name=deliveryCallbackUrl]")).to_have_value(
+        f"{served.receiver.url}/hooks")
+
     # not paired: a test message waits in the queue, where it can be cancelled
     await page.goto(f"{served.base_url}/dashboard/instances/{instance_id}")
     send = page.locator("form[action$='/send-test']")
