@@ -3,6 +3,7 @@ and stops with no orphan."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import signal
 import subprocess
@@ -65,6 +66,20 @@ def _first_run_as_printed(banner: str) -> None:
     assert code == 200 and sent["messageId"], sent
 
 
+def _dashboard_signs_in_with_the_printed_token(banner: str) -> None:
+    url = re.search(r"dashboard +(\S+)", banner)
+    token = re.search(r"^  partner token (\S+)$", banner, re.MULTILINE)  # the banner's line
+    assert url and token, banner
+    with httpx.Client(base_url=url.group(1).removesuffix("/dashboard"), timeout=10) as browser:
+        form = browser.get("/dashboard/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert form.status_code == 200 and csrf
+        signed = browser.post("/dashboard/login", data={"csrf": csrf.group(1), "token": token.group(1)})
+        assert signed.status_code == 303 and signed.headers["location"] == "/dashboard"
+        listing = browser.get("/dashboard/instances")
+        assert listing.status_code == 200 and "connected" in listing.text  # the first run's instance
+
+
 def test_up_smoke(settings: Settings, tmp_path: object) -> None:
     port = free_port()
     env = settings_env(settings, ZAPGATE_HTTP_PORT=str(port), ZAPGATE_WORKERS="2")
@@ -85,6 +100,7 @@ def test_up_smoke(settings: Settings, tmp_path: object) -> None:
         kids = descendants(proc.pid)
         assert len(kids) >= 4  # api, 2 workers, dispatch
         _first_run_as_printed("".join(lines))
+        _dashboard_signs_in_with_the_printed_token("".join(lines))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
