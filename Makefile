@@ -9,6 +9,10 @@ MINUTES ?=
 # Hash-pinned locks (PyPI's hashes), written by `make lock`: runtime (+ build backend), and runtime + dev.
 LOCK     := requirements/lock.txt
 DEV_LOCK := requirements/dev.txt
+# checkov (terraform/ and Dockerfile checks in make test) has its own venv and lock: its pins would move ours.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_LOCK  := requirements/checkov.txt
 # Universal (any OS, CPU, Python >= 3.11) resolution against PyPI alone: pip.conf and uv.toml are not read.
 UV_LOCK   = $(BIN)/uv pip compile --quiet --no-config --default-index https://pypi.org/simple --universal \
             --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade,)
@@ -18,12 +22,12 @@ UV_LOCK   = $(BIN)/uv pip compile --quiet --no-config --default-index https://py
 up: $(STAMP)
 	$(BIN)/zapgate up
 
-test: $(STAMP)
+test: $(STAMP) $(CHECKOV_STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/pytest -q
 
 # Unit tests need no service (no Postgres, Redis or NATS) and run in seconds.
-test-unit: $(STAMP)
+test-unit: $(STAMP) $(CHECKOV_STAMP)
 	$(BIN)/pytest -q tests/unit
 
 lint: $(STAMP)
@@ -54,6 +58,7 @@ fuzz: $(STAMP)
 lock: $(STAMP)
 	$(UV_LOCK) --extra dev -o $(DEV_LOCK) pyproject.toml requirements/build.in
 	$(UV_LOCK) -c $(DEV_LOCK) -o $(LOCK) pyproject.toml requirements/build.in
+	$(UV_LOCK) -o $(CHECKOV_LOCK) requirements/checkov.in
 
 venv: $(STAMP)
 
@@ -78,8 +83,13 @@ $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK) requirements/build.in | sysdeps
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
+$(CHECKOV_STAMP): $(CHECKOV_LOCK) | sysdeps
+	@[ -x $(CHECKOV_VENV)/bin/pip ] || { rm -rf $(CHECKOV_VENV); $(PYTHON) -m venv $(CHECKOV_VENV); }
+	$(CHECKOV_VENV)/bin/pip install -q --require-hashes -r $(CHECKOV_LOCK)
+	@touch $@
+
 services-stop: $(STAMP)
 	$(BIN)/zapgate services stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -135,8 +135,14 @@ def _api(settings: Settings) -> None:
 def _up(settings: Settings, workers: int) -> None:
     from gateway.infra.db.migrate import migrate
     from gateway.ops import provision
-    from gateway.ops.supervisor import Supervisor, role_specs
+    from gateway.ops.supervisor import Supervisor, metrics_ports, role_specs
 
+    try:
+        metrics = metrics_ports(settings.http_port, settings.worker_metrics_port, settings.dispatch_metrics_port,
+                                workers)
+    except ValueError as exc:
+        print(f"zapgate: invalid configuration: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG_ERROR) from None
     try:
         results = asyncio.run(provision.ensure_all(settings))
     except ProvisionError as exc:
@@ -145,13 +151,16 @@ def _up(settings: Settings, workers: int) -> None:
     asyncio.run(migrate(settings))
     partner_token, client_token = _bootstrap(settings, show=True)
     print(first_run(settings.base_url, partner_token, client_token), flush=True)
+    workers_at = " ".join(f":{p}" for p in metrics.workers)
+    print(f"zapgate: Prometheus /metrics on {settings.http_host}: api :{settings.http_port}, "
+          f"dispatch :{metrics.dispatch}, workers {workers_at}", flush=True)
 
     async def supervise() -> None:
         from gateway.ops.runtime import stop_event_on_signals
 
         stop = stop_event_on_signals()
         env = {**os.environ, "ZAPGATE_WORKERS": str(workers)}
-        await Supervisor(role_specs(workers), env=env).run(stop)
+        await Supervisor(role_specs(workers, metrics), env=env).run(stop)
 
     try:
         asyncio.run(supervise())

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     events_max_bytes: Annotated[int, Field(
         ge=-1, description="Size cap of undelivered events in JetStream, in bytes; when full, capture waits (-1: none)",
     )] = 1024**3
+    stream_replicas: Annotated[int, Field(
+        ge=1, le=5, description="JetStream replicas of zapgate's streams: 1 on one NATS server, 3 on a 3-node cluster",
+    )] = 1
     dispatch_batch: Annotated[int, Field(
         ge=1, le=10_000, description="Events a dispatcher fetches per batch (also its consumer's max ack pending)",
     )] = 256
@@ -211,10 +214,12 @@ class Settings(BaseSettings):
         ge=0, le=60, description="Simulated time the sandbox engine takes per send, in seconds",
     )] = 0.0
     worker_metrics_port: Annotated[int, Field(
-        ge=0, le=65535, description="Port of a worker's Prometheus metrics server (0 = not started)",
+        ge=0, le=65535, description="Port of a worker's Prometheus metrics server (0 = not started; under "
+                                    "`zapgate up`, 0 = the api's port + 1 + the worker's number, else worker 1's port)",
     )] = 0
     dispatch_metrics_port: Annotated[int, Field(
-        ge=0, le=65535, description="Port of the dispatcher's Prometheus metrics server (0 = not started)",
+        ge=0, le=65535, description="Port of the dispatcher's Prometheus metrics server (0 = not started; under "
+                                    "`zapgate up`, 0 = the api's port + 1)",
     )] = 0
     sandbox_qr_rotate_s: Annotated[float, Field(
         gt=0, le=600, description="How often the sandbox engine rotates an unpaired instance's QR code, in seconds",

@@ -230,12 +230,15 @@ class StreamUsage:
 
 
 async def ensure_stream(bus: Bus, name: str, subjects: list[str], *, retention: str, max_age_s: float,
-                        max_bytes: int, duplicate_window_s: float, discard_new: bool = False) -> None:
-    """Create the stream, or update it to this configuration (idempotent; safe across processes)."""
+                        max_bytes: int, duplicate_window_s: float, discard_new: bool = False,
+                        replicas: int = 1) -> None:
+    """Create the stream, or update it to this configuration (idempotent; safe across processes).
+    ``replicas`` > 1 needs a JetStream cluster of at least that many servers (the replica count of an existing
+    stream is changed in place)."""
     config = StreamConfig(name=name, subjects=subjects, retention=RetentionPolicy(retention),
                           storage=StorageType.FILE, max_age=max_age_s, max_bytes=max_bytes,
                           discard=DiscardPolicy.NEW if discard_new else DiscardPolicy.OLD,
-                          duplicate_window=duplicate_window_s)
+                          duplicate_window=duplicate_window_s, num_replicas=replicas)
     try:
         await bus.js.add_stream(config)
     except BadRequestError:

@@ -36,7 +36,7 @@ async def ensure_events(bus: Bus, names: Names, settings: Settings) -> None:
         return
     await ensure_stream(bus, names.events_stream, [names.event_subjects], retention="interest",
                         max_age_s=settings.events_max_age_s, max_bytes=settings.events_max_bytes,
-                        duplicate_window_s=DUPLICATE_WINDOW_S, discard_new=True)
+                        duplicate_window_s=DUPLICATE_WINDOW_S, discard_new=True, replicas=settings.stream_replicas)
     for partition in range(names.partitions):
         await ensure_consumer(bus, names.events_stream, names.dispatch_durable(partition),
                               names.partition_subject(partition), ack_wait_s=settings.dispatch_ack_wait_s,

@@ -27,6 +27,7 @@ def _child_preexec() -> None:  # pragma: no cover - runs in the child between fo
 class ChildSpec:
     name: str
     argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)  # on top of the supervisor's environment
 
 
 @dataclass(slots=True)
@@ -58,8 +59,9 @@ class Supervisor:
         return {n: c.proc.pid for n, c in self.children.items() if c.proc and c.proc.returncode is None}
 
     async def _start(self, child: Child) -> None:
+        env = {**(os.environ if self.env is None else self.env), **child.spec.env} if child.spec.env else self.env
         child.proc = await asyncio.create_subprocess_exec(
-            *child.spec.argv, env=self.env, stdin=asyncio.subprocess.DEVNULL,
+            *child.spec.argv, env=env, stdin=asyncio.subprocess.DEVNULL,
             preexec_fn=_child_preexec,
         )
         child.started_at = time.monotonic()
@@ -112,10 +114,34 @@ class Supervisor:
             await asyncio.gather(*(p.wait() for p in live))
 
 
-def role_specs(workers: int) -> list[ChildSpec]:
+@dataclass(frozen=True, slots=True)
+class MetricsPorts:
+    """Where `zapgate up`'s children serve Prometheus metrics: dispatch, and each worker on its own port."""
+
+    dispatch: int
+    workers: tuple[int, ...]
+
+
+def metrics_ports(http_port: int, worker_port: int, dispatch_port: int, workers: int) -> MetricsPorts:
+    """A port setting of 0 (the default) follows the api's: dispatch at http_port + 1, worker i at
+    http_port + 1 + i. A set ZAPGATE_WORKER_METRICS_PORT is worker 1's; the others count up from it."""
+    dispatch = dispatch_port or http_port + 1
+    first = worker_port or http_port + 2
+    ports = tuple(first + i for i in range(workers))
+    taken = [http_port, dispatch, *ports]
+    if len(set(taken)) != len(taken) or max(taken) > 65535:
+        raise ValueError(f"metrics ports collide or overflow: api {http_port}, dispatch {dispatch}, "
+                         f"workers {ports[0]}..{ports[-1]} (set ZAPGATE_WORKER_METRICS_PORT and "
+                         "ZAPGATE_DISPATCH_METRICS_PORT apart)")
+    return MetricsPorts(dispatch, ports)
+
+
+def role_specs(workers: int, metrics: MetricsPorts | None = None) -> list[ChildSpec]:
     py = sys.executable
     specs = [ChildSpec("api", [py, "-m", "gateway", "api"])]
-    specs += [ChildSpec(f"worker-{i}", [py, "-m", "gateway", "worker"])
+    specs += [ChildSpec(f"worker-{i}", [py, "-m", "gateway", "worker"],
+                        {"ZAPGATE_WORKER_METRICS_PORT": str(metrics.workers[i - 1])} if metrics else {})
               for i in range(1, workers + 1)]
-    specs.append(ChildSpec("dispatch", [py, "-m", "dispatch"]))
+    specs.append(ChildSpec("dispatch", [py, "-m", "dispatch"],
+                           {"ZAPGATE_DISPATCH_METRICS_PORT": str(metrics.dispatch)} if metrics else {}))
     return specs

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements/lock.txt"
 DEV_LOCK = ROOT / "requirements/dev.txt"
 BUILD_IN = ROOT / "requirements/build.in"
+CHECKOV_LOCK = ROOT / "requirements/checkov.txt"  # its own venv (.venv-checkov): checked for pins and hashes only
 SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
 
 
@@ -81,7 +82,7 @@ def _applies(req: Requirement, extras: Iterable[str] = ("",)) -> bool:
 
 
 def test_locks_pin_every_file_by_sha256() -> None:
-    for path in (LOCK, DEV_LOCK):
+    for path in (LOCK, DEV_LOCK, CHECKOV_LOCK):
         pins = read_lock(path)
         assert len(pins) > 20, path
         _installable(pins)
@@ -181,7 +182,7 @@ def test_every_install_goes_through_the_lock() -> None:
         installs = _pip_installs(text)
         assert installs, where
         for line in installs:
-            locked = re.search(r"--require-hashes\b.* -r requirements/(lock|dev)\.txt", line)
+            locked = re.search(r"--require-hashes\b.* -r requirements/(lock|dev|checkov)\.txt", line)
             assert locked or "--no-deps" in line, f"{where}: `{line}` resolves outside the lock"
         assert any("--require-hashes" in line for line in installs), where
     assert "--require-hashes -r requirements/dev.txt" in _expand(rule[2], variables)
@@ -195,7 +196,7 @@ def test_lock_target_hashes_against_pypi_alone() -> None:
     assert recipe is not None
     text = _expand(recipe[1], _make_variables(makefile.replace("\\\n", " ")))
     for flag in ("--generate-hashes", "--no-config", "--default-index https://pypi.org/simple", "--universal"):
-        assert text.count(flag) == 2, flag
+        assert text.count(flag) == 3, flag
 
 
 def test_base_image_is_an_exact_python_release() -> None:
