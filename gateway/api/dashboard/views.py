@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.api.dashboard.session import Viewer
 from gateway.api.state import AppState
 from gateway.core import events as ev
 from gateway.core.models import CallbackKind, Instance
@@ -74,34 +73,26 @@ def _who(address: ev.Address) -> str:
     return address.phone or address.jid
 
 
-def traffic(bodies: list[bytes], statuses: dict[str, str]) -> list[dict[str, Any]]:
-    """The recent messages in and out, newest first, from stored events."""
-    out: list[dict[str, Any]] = []
-    for body in bodies:
-        event = ev.decode(body).event
-        if isinstance(event, ev.MessageReceived):
-            kind, text = _preview(event.content)
-            out.append({"at": event.timestamp_ms, "direction": "out (phone)" if event.from_me else "in",
-                        "chat": _who(event.chat), "kind": kind, "text": text, "id": event.message_id,
-                        "status": statuses.get(event.message_id, "")})
-        elif isinstance(event, ev.MessageSent):
-            kind, text = _preview(event.message.content) if event.message else ("", "")
-            out.append({"at": event.message.timestamp_ms if event.message else 0, "direction": "out (API)",
-                        "chat": _who(event.chat), "kind": kind, "text": text, "id": event.message_id or event.zaap_id,
-                        "status": "FAILED: " + event.error if event.error else statuses.get(event.message_id, "SENT")})
-    return out
+def _row(body: bytes) -> dict[str, Any] | None:
+    event = ev.decode(body).event
+    if isinstance(event, ev.MessageReceived):
+        kind, text = _preview(event.content)
+        return {"at": event.timestamp_ms, "direction": "out (phone)" if event.from_me else "in",
+                "chat": _who(event.chat), "kind": kind, "text": text, "id": event.message_id, "status": ""}
+    if isinstance(event, ev.MessageSent):
+        kind, text = _preview(event.message.content) if event.message else ("", "")
+        return {"at": event.message.timestamp_ms if event.message else 0, "direction": "out (API)",
+                "chat": _who(event.chat), "kind": kind, "text": text, "id": event.message_id or event.zaap_id,
+                "status": f"FAILED: {event.error}" if event.error else ""}
+    return None
 
 
 async def recent_traffic(zg: AppState, instance_id: str, limit: int = 15) -> list[dict[str, Any]]:
+    """The recent messages in and out, newest first, from stored events, with their latest status."""
     reads = DashboardReads(zg.db)
     bodies = await reads.recent_events(instance_id, ("MessageReceived", "MessageSent"), limit)
-    rows_ = traffic(bodies, {})
-    statuses = await reads.message_statuses(instance_id, [r["id"] for r in rows_ if r["id"]])
-    for row in rows_:
-        if not row["status"] or row["status"] == "SENT":
-            row["status"] = statuses.get(row["id"], row["status"])
-    return rows_
-
-
-def partner_of(who: Viewer) -> str:
-    return who.partner.name
+    found = [row for body in bodies if (row := _row(body)) is not None]
+    statuses = await reads.message_statuses(instance_id, [r["id"] for r in found if not r["status"]])
+    for row in found:
+        row["status"] = row["status"] or statuses.get(row["id"], "")
+    return found
