@@ -35,6 +35,7 @@ from gateway.worker.engines.neonize.runtime import device_store_database
 from gateway.worker.session import Session, SessionDeps
 
 log = logging.getLogger(__name__)
+STARTING_AT_ONCE = 16  # engines a placement round starts concurrently (each start is a dozen round trips)
 
 
 def default_worker_id() -> str:
@@ -118,12 +119,23 @@ class Worker:
             p = plan(wanted, workers, self.worker_id, set(self.sessions))
             for instance_id in p.release:
                 await self._hand_over(instance_id)
-            for instance_id in p.try_acquire:
-                if len(self.sessions) >= p.target or self.closing:
-                    break
-                lease = await self.leases.acquire(instance_id)
-                if lease is not None:
-                    await self._start(lease)
+            starting: dict[str, asyncio.Task[None]] = {}  # leased, engine starting (STARTING_AT_ONCE at most)
+            started: list[asyncio.Task[None]] = []
+            try:
+                for instance_id in p.try_acquire:
+                    if len(starting) >= STARTING_AT_ONCE:
+                        await asyncio.wait(starting.values(), return_when=asyncio.FIRST_COMPLETED)
+                    started += [starting.pop(i) for i in [i for i, t in starting.items() if t.done()]]
+                    held = len(self.sessions) + sum(i not in self.sessions for i in starting)
+                    if held >= p.target or self.closing:
+                        break
+                    lease = await self.leases.acquire(instance_id)
+                    if lease is not None:
+                        starting[instance_id] = asyncio.create_task(self._start(lease), name=f"start-{instance_id}")
+            finally:
+                results = await asyncio.gather(*started, *starting.values(), return_exceptions=True)
+            if failed := next((r for r in results if isinstance(r, BaseException)), None):
+                raise failed
 
     async def _start(self, lease: Lease) -> None:
         found = await self.store.get_any(lease.instance_id)
@@ -204,8 +216,8 @@ class Worker:
 
     async def renew_once(self) -> None:
         try:
-            await self.leases.heartbeat(self.settings.heartbeat_ttl_s, len(self.sessions))
-            results = await self.leases.renew_many([s.lease for s in self.sessions.values()])
+            results = await self.leases.renew_many([s.lease for s in self.sessions.values()],
+                                                   heartbeat_ttl_s=self.settings.heartbeat_ttl_s)
         except Exception as exc:
             log.warning("lease renewal failed: %s", type(exc).__name__)
             if time.monotonic() - self._last_renew_ok > self.settings.lease_ttl_s * 0.8:

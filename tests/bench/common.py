@@ -31,7 +31,7 @@ from gateway.infra.db.migrate import migrate
 from gateway.infra.kv.state import connect_redis
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN, cleanup, make_settings
-from tests.support.processes import settings_env
+from tests.support.processes import free_port, settings_env
 from tests.support.receiver import serve
 
 
@@ -53,8 +53,10 @@ def machine() -> dict[str, Any]:
     model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             check=False).stdout.strip() or "unknown"
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                             text=True, check=False).stdout.strip()
     return {"cores": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": model,
-            "python": sys.version.split()[0], "commit": commit}
+            "python": sys.version.split()[0], "commit": commit, "dirty": bool(changed)}
 
 
 def rss_mb(pid: int) -> float:
@@ -112,51 +114,70 @@ class Stack:
     procs: dict[str, subprocess.Popen[bytes]]
     env: dict[str, str]
 
-    def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, *argv], env=self.env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+    metrics_ports: dict[str, int] = field(default_factory=dict)  # process name -> its /metrics port
+
+    def spawn(self, name: str, argv: list[str], **env: str) -> subprocess.Popen[bytes]:
+        """Start a role; its log goes to ``$BENCH_LOG_DIR/<name>.log`` when that is set (else nowhere)."""
+        log_dir = os.environ.get("BENCH_LOG_DIR")
+        log = open(f"{log_dir}/{name}.log", "ab") if log_dir else subprocess.DEVNULL  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, *argv], env={**self.env, **env}, stdout=log, stderr=log)
+        if not isinstance(log, int):
+            log.close()  # the child has its own copy
         self.procs[name] = proc
         return proc
 
-    async def instances(self, count: int, hook_url: str | None) -> list[str]:
+    async def instances(self, count: int, hook_url: str | None, concurrency: int = 8) -> list[str]:
         store = InstanceStore(self.db)
         partner = await store.partner_by_token_hash(hash_token(PARTNER_TOKEN))
         assert partner is not None
-        ids = []
         callbacks: dict[CallbackKind, str | None] = {CallbackKind.RECEIVED: hook_url} if hook_url else {}
         secret = self.settings.secret_key.get_secret_value()
-        for _ in range(count):
+        sem = asyncio.Semaphore(concurrency)
+
+        async def create() -> str:
             iid = new_instance_id()
-            inst = await store.create(instance_id=iid, partner_id=partner.id, name="bench",
-                                      engine=EngineKind.SANDBOX, token_hash=hash_token(instance_token(secret, iid, 1)),
-                                      callbacks=callbacks, notify_sent_by_me=False)
-            ids.append(inst.id)
+            async with sem:
+                inst = await store.create(instance_id=iid, partner_id=partner.id, name="bench",
+                                          engine=EngineKind.SANDBOX,
+                                          token_hash=hash_token(instance_token(secret, iid, 1)),
+                                          callbacks=callbacks, notify_sent_by_me=False)
+            return inst.id
+
+        ids = list(await asyncio.gather(*(create() for _ in range(count))))
         await self.bus.publish(self.names.placement_subject, b"bench")
         return ids
 
-    async def pair(self, ids: list[str], timeout_s: float = 120) -> None:
+    async def pair(self, ids: list[str], timeout_s: float = 120, concurrency: int = 32) -> None:
+        """The simulated phone scans each instance's QR (retried until its worker answers)."""
         deadline = time.monotonic() + timeout_s
-        pending = list(ids)
-        while pending:
-            assert time.monotonic() < deadline, f"{len(pending)} instances not paired in time"
-            still = []
-            for i, instance_id in enumerate(pending):
-                try:
-                    await self.control.call(instance_id, Action.SANDBOX_SCAN, phone=f"5511{i:09d}")
-                except Exception:
-                    still.append(instance_id)
-            pending = still
-            if pending:
+        sem = asyncio.Semaphore(concurrency)
+
+        async def scan(i: int, instance_id: str) -> None:
+            while True:
+                async with sem:
+                    try:
+                        await self.control.call(instance_id, Action.SANDBOX_SCAN, phone=f"5511{i:09d}")
+                        return
+                    except Exception:
+                        assert time.monotonic() < deadline, f"{instance_id} not paired in time"
                 await asyncio.sleep(0.2)
 
-    async def inject(self, instance_id: str, text: str) -> None:
-        await self.control.call(instance_id, Action.SANDBOX_INBOUND, **{"from": "5511988887777", "type": "text",
-                                                                         "message": text})
+        await asyncio.gather(*(scan(i, instance_id) for i, instance_id in enumerate(ids)))
+
+    async def inject(self, instance_id: str, text: str) -> str:
+        """A text message arrives at the instance (answered once durable); returns its message id."""
+        reply = await self.control.call(instance_id, Action.SANDBOX_INBOUND,
+                                        **{"from": "5511988887777", "type": "text", "message": text})
+        return str(reply.get("messageId", ""))
 
 
 @asynccontextmanager
-async def stack(workers: int = 1, dispatchers: int = 1, **overrides: Any) -> AsyncIterator[Stack]:
-    """An isolated stack (own schema/prefixes) with workers and dispatchers as real processes."""
+async def stack(workers: int = 1, dispatchers: int = 1, metrics: bool = False,
+                **overrides: Any) -> AsyncIterator[Stack]:
+    """An isolated stack (own schema/prefixes) with workers and dispatchers as real processes.
+
+    ``metrics``: each worker serves Prometheus ``/metrics`` on a port of its own (``Stack.metrics_ports``).
+    """
     base: dict[str, Any] = {"send_gap_s": "0", "sandbox_receipt_delay_s": 0.0, "sandbox_reconnect_delay_s": 0.0,
                             "placement_interval_s": 0.3, "log_level": "WARNING", "webhook_retry_initial_s": 0.05,
                             "webhook_retry_max_s": 0.5}
@@ -166,14 +187,18 @@ async def stack(workers: int = 1, dispatchers: int = 1, **overrides: Any) -> Asy
     await bootstrap_partner(s, PartnerTokens(PARTNER_TOKEN, CLIENT_TOKEN, False))
     db = await Database.connect(s)
     bus = await Bus.connect(s.nats_url)
-    env = settings_env(s, ZAPGATE_LOG_LEVEL="WARNING", ZAPGATE_PLACEMENT_INTERVAL_S=str(s.placement_interval_s),
-                       ZAPGATE_WEBHOOK_RETRY_INITIAL_S="0.05", ZAPGATE_WEBHOOK_RETRY_MAX_S="0.5",
-                       **{f"ZAPGATE_{k.upper()}": str(v) for k, v in overrides.items()})
+    extra = {"ZAPGATE_LOG_LEVEL": "WARNING", "ZAPGATE_PLACEMENT_INTERVAL_S": str(s.placement_interval_s),
+             "ZAPGATE_WEBHOOK_RETRY_INITIAL_S": "0.05", "ZAPGATE_WEBHOOK_RETRY_MAX_S": "0.5"}
+    env = settings_env(s, **{**extra, **{f"ZAPGATE_{k.upper()}": str(v) for k, v in overrides.items()}})
     st = Stack(s, Names.from_settings(s), db, bus, connect_redis(s.redis_url),
                ControlClient(bus, Names.from_settings(s), 10.0), {}, env)
     try:
         for i in range(workers):
-            st.spawn(f"worker-{i}", ["-m", "gateway", "worker", "--worker-id", f"bench-w{i}"])
+            env = {}
+            if metrics:
+                st.metrics_ports[f"worker-{i}"] = port = free_port()
+                env["ZAPGATE_WORKER_METRICS_PORT"] = str(port)
+            st.spawn(f"worker-{i}", ["-m", "gateway", "worker", "--worker-id", f"bench-w{i}"], **env)
         for i in range(dispatchers):
             st.spawn(f"dispatch-{i}", ["-m", "dispatch"])
         yield st

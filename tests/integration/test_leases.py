@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import pytest
+from redis.asyncio.connection import AbstractConnection
 
 from gateway.core.config import Settings
 from gateway.core.names import Names
+from gateway.infra.kv import leases
 from gateway.infra.kv.leases import LeaseManager
 from gateway.infra.kv.state import connect_redis
 
@@ -69,3 +74,72 @@ async def test_heartbeats(settings: Settings) -> None:
         assert await a.live_workers() == []
     finally:
         await redis.aclose()
+
+
+async def test_renewal_is_one_round_trip_and_reports_only_the_leases_no_longer_ours(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every lease of a holder (over several Lua calls) and its heartbeat in one round trip; fencing kept per lease."""
+    monkeypatch.setattr(leases, "RENEW_CHUNK", 4)  # 10 leases: three Lua calls, still one round trip
+    redis = connect_redis(settings.redis_url)
+    names = Names.from_settings(settings)
+    a = LeaseManager(redis, names, "wa", ttl_s=5.0)
+    b = LeaseManager(redis, names, "wb", ttl_s=0.5)
+    try:
+        held = [lease for i in range(10) if (lease := await a.acquire(f"R{i}")) is not None]
+        assert len(held) == 10
+        await redis.delete(names.lease_key("R2"))  # expired, then taken by another worker (new fence)
+        taken = await b.acquire("R2")
+        assert taken is not None
+        await redis.delete(names.lease_key("R5"))  # expired, nobody took it yet
+        assert await a.release(held[7])  # the same worker acquired it again: the old acquisition is stale
+        again = await a.acquire("R7")
+        assert again is not None and again.fence > held[7].fence
+        await redis.pexpire(names.lease_key("R0"), 100)
+        writes = _count_writes(monkeypatch)
+        renewed = await a.renew_many(held, heartbeat_ttl_s=5.0)
+        assert writes == [1]
+        assert renewed == {f"R{i}": i not in (2, 5, 7) for i in range(10)}
+        assert await redis.pttl(names.lease_key("R0")) > 4000  # renewed to the full TTL
+        assert await redis.get(names.lease_key("R2")) == taken.value  # the new owner's lease is left alone
+        assert await redis.pttl(names.lease_key("R2")) <= 500
+        assert await redis.exists(names.lease_key("R5")) == 0  # not brought back
+        assert await redis.get(names.lease_key("R7")) == again.value
+        assert "wa" in await a.live_workers()
+        assert await redis.get(names.worker_key("wa")) == "10"  # the heartbeat rode along
+        assert await a.renew_many([]) == {}
+    finally:
+        await redis.aclose()
+
+
+async def test_renewal_survives_redis_forgetting_its_scripts(settings: Settings,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a Redis restart the script cache is empty: the renewal loads it and tries once more."""
+    redis = connect_redis(settings.redis_url)
+    names = Names.from_settings(settings)
+    a = LeaseManager(redis, names, "wa", ttl_s=5.0)
+    try:
+        lease = await a.acquire("S1")
+        assert lease is not None
+        await redis.script_flush()  # what a restart leaves (every client reloads its scripts)
+        writes = _count_writes(monkeypatch)
+        assert await a.renew_many([lease]) == {"S1": True}
+        assert writes == [3]  # the refused EVALSHA, SCRIPT LOAD, the renewal again
+        writes.clear()
+        writes.append(0)
+        assert await a.renew_many([lease]) == {"S1": True}
+        assert writes == [1]
+    finally:
+        await redis.aclose()
+
+
+def _count_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the requests written to Redis from now on (one per round trip): ``[n]``."""
+    count = [0]
+    send = AbstractConnection.send_packed_command
+
+    async def counting(self: AbstractConnection, *args: Any, **kwargs: Any) -> None:
+        count[0] += 1
+        await send(self, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return count

@@ -1,5 +1,10 @@
 """Instance leases in Redis: SET NX PX + fencing counter, renew at ttl/3, compare-and-delete release.
 
+RENEW_BATCH: a holder renews all its leases (and its heartbeat) in one round trip per tick: one Lua call per
+``RENEW_CHUNK`` leases, pipelined, each checking every key's value (compare-and-PEXPIRE, exactly as a single
+renewal would) and answering only the positions it did not renew. The keys of one call span many instances,
+so this needs a single Redis node (what ``connect_redis`` gives), not Redis Cluster.
+
 The lease value is ``<worker_id>:<fence>``. Every acquisition INCRs the instance's fence counter, so
 work done under an old acquisition can be refused by comparing fences (``holds``).
 
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import NoScriptError
 
 from gateway.core.names import Names
 
@@ -30,11 +37,16 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 return 0
 """
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+_RENEW_MANY = """
+local lost = {}
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[i + 1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[1])
+  else
+    lost[#lost + 1] = i
+  end
 end
-return 0
+return lost
 """
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -43,6 +55,7 @@ end
 return 0
 """
 AUDIT_MAX = 20_000
+RENEW_CHUNK = 1000  # leases per Lua call: bounds how long one call holds Redis (see RENEW_BATCH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +80,7 @@ class LeaseManager:
         self.worker_id = worker_id
         self.ttl_ms = int(ttl_s * 1000)
         self._acquire = client.register_script(_ACQUIRE)
-        self._renew = client.register_script(_RENEW)
+        self._renew_sha = client.register_script(_RENEW_MANY).sha  # sent as raw EVALSHA, see renew_many
         self._release = client.register_script(_RELEASE)
 
     async def acquire(self, instance_id: str) -> Lease | None:
@@ -76,16 +89,35 @@ class LeaseManager:
         fence = int(await self._acquire(keys=keys, args=[self.worker_id, self.ttl_ms, floor]))
         return Lease(instance_id, self.worker_id, fence) if fence else None
 
-    async def renew_many(self, leases: list[Lease]) -> dict[str, bool]:
-        """Renew leases in one round trip; False for each lease that is no longer ours."""
-        if not leases:
+    async def renew_many(self, leases: list[Lease], *, heartbeat_ttl_s: float | None = None) -> dict[str, bool]:
+        """Renew leases in one round trip (see RENEW_BATCH); False for each lease that is no longer ours.
+
+        With ``heartbeat_ttl_s`` the worker heartbeat (owning ``len(leases)``) rides in the same round trip.
+        """
+        chunks = [leases[i:i + RENEW_CHUNK] for i in range(0, len(leases), RENEW_CHUNK)]
+        if not chunks and heartbeat_ttl_s is None:
             return {}
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for lease in leases:
-                await self._renew(keys=[self.names.lease_key(lease.instance_id)],
-                                  args=[lease.value, self.ttl_ms], client=pipe)
-            results = await pipe.execute()
-        return {lease.instance_id: bool(r) for lease, r in zip(leases, results, strict=True)}
+        for attempt in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                if heartbeat_ttl_s is not None:
+                    self._queue_heartbeat(pipe, heartbeat_ttl_s, len(leases))
+                for chunk in chunks:
+                    keys = [self.names.lease_key(lease.instance_id) for lease in chunk]
+                    pipe.evalsha(self._renew_sha, len(chunk), *keys, self.ttl_ms, *(lease.value for lease in chunk))
+                # raw EVALSHA: a registered script would cost a SCRIPT EXISTS round trip on every execute
+                results = await pipe.execute(raise_on_error=False)
+            replies = results[len(results) - len(chunks):]
+            if attempt == 0 and any(isinstance(r, NoScriptError) for r in replies):
+                await self.redis.script_load(_RENEW_MANY)  # Redis restarted (it forgets scripts): load, once more
+                continue
+            break
+        if failed := next((r for r in results if isinstance(r, Exception)), None):
+            raise failed
+        renewed = {lease.instance_id: True for lease in leases}
+        for chunk, lost in zip(chunks, replies, strict=True):
+            for position in lost:
+                renewed[chunk[int(position) - 1].instance_id] = False
+        return renewed
 
     async def release(self, lease: Lease) -> bool:
         return bool(await self._release(keys=[self.names.lease_key(lease.instance_id)], args=[lease.value]))
@@ -103,12 +135,15 @@ class LeaseManager:
 
     # heartbeats ---------------------------------------------------------------------------------
     async def heartbeat(self, ttl_s: float, owned: int) -> None:
-        now_ms = int(time.time() * 1000)
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(self.names.members_key(self.group), {self.worker_id: now_ms + int(ttl_s * 1000)})
-            pipe.zremrangebyscore(self.names.members_key(self.group), 0, now_ms)
-            pipe.set(self.names.worker_key(self.worker_id), str(owned), px=int(ttl_s * 1000))
+            self._queue_heartbeat(pipe, ttl_s, owned)
             await pipe.execute()
+
+    def _queue_heartbeat(self, pipe: Pipeline, ttl_s: float, owned: int) -> None:
+        now_ms = int(time.time() * 1000)
+        pipe.zadd(self.names.members_key(self.group), {self.worker_id: now_ms + int(ttl_s * 1000)})
+        pipe.zremrangebyscore(self.names.members_key(self.group), 0, now_ms)
+        pipe.set(self.names.worker_key(self.worker_id), str(owned), px=int(ttl_s * 1000))
 
     async def live_workers(self) -> list[str]:
         now_ms = int(time.time() * 1000)

@@ -17,11 +17,18 @@ from gateway.core.names import Names
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeout)
 
 
+# Connections per process. Past that a command waits (up to the socket timeout) for a free one: redis-py's
+# default pool raises MaxConnectionsError instead, which at 2,500 instances a worker turned into failed lease
+# renewals and state writes under a burst of control requests (tests/bench/scale.py).
+MAX_CONNECTIONS = 100
+
+
 def connect_redis(url: str) -> aioredis.Redis:
-    client: aioredis.Redis = aioredis.from_url(
-        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=5, decode_responses=True, socket_timeout=5,
+        socket_connect_timeout=3, health_check_interval=30,
     )
-    return client
+    return aioredis.Redis.from_pool(pool)
 
 
 async def probe(url: str) -> bool:
