@@ -13,6 +13,9 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 INSTANCES_RUNNING = Gauge("zapgate_worker_instances_running", "Engines running in this worker")
+INSTANCES_BY_STATUS = Gauge("zapgate_worker_instances_by_status",
+                            "Engines running in this worker by instance status (counted every lease renewal)",
+                            ["status"])
 LEASE_ACQUIRED = Counter("zapgate_lease_acquired_total", "Instance leases acquired")
 LEASE_LOST = Counter("zapgate_lease_lost_total", "Instance leases lost while running")
 LEASE_RENEWALS = Counter("zapgate_lease_renewals_total", "Lease renewals")

@@ -104,9 +104,10 @@ class Session:
         return await self.deps.leases.holds(self.lease)
 
     async def _owner_now(self) -> bool:
-        """Whether the lease is still ours; Redis away means we cannot tell: the caller retries."""
+        """Whether the lease is still ours (as Redis confirmed it recently); Redis away means we cannot tell:
+        the caller retries."""
         try:
-            return await self.deps.leases.holds(self.lease)
+            return await self.deps.leases.holds_recently(self.lease)
         except Exception as exc:
             raise InstanceUnavailable(f"ownership cannot be checked now ({type(exc).__name__}); retry") from exc
 

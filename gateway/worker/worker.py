@@ -9,11 +9,13 @@ import os
 import secrets
 import socket
 import time
+from collections import Counter
 from typing import Any
 
 from gateway.core.config import Settings
 from gateway.core.names import Names
 from gateway.core.placement import plan
+from gateway.core.status import InstanceStatus
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database, ensure_database
 from gateway.infra.db.instances import InstanceStore
@@ -28,7 +30,14 @@ from gateway.infra.kv.state import StateStore
 from gateway.media.factory import build_store
 from gateway.media.service import MediaService
 from gateway.ops.backends import open_backends
-from gateway.ops.metrics import INSTANCES_RUNNING, LEASE_ACQUIRED, LEASE_LOST, LEASE_RENEWALS, metrics_server
+from gateway.ops.metrics import (
+    INSTANCES_BY_STATUS,
+    INSTANCES_RUNNING,
+    LEASE_ACQUIRED,
+    LEASE_LOST,
+    LEASE_RENEWALS,
+    metrics_server,
+)
 from gateway.ops.runtime import TaskGroupOwner, stop_event_on_signals
 from gateway.worker.capture import Capture
 from gateway.worker.engines.neonize.runtime import device_store_database
@@ -228,6 +237,9 @@ class Worker:
             return
         self._last_renew_ok = time.monotonic()
         LEASE_RENEWALS.inc(len(results))
+        counted = Counter(s.status for s in self.sessions.values())
+        for status in InstanceStatus:
+            INSTANCES_BY_STATUS.labels(status.value).set(counted.get(status, 0))
         for instance_id, kept in results.items():
             if not kept:
                 await self._lost(instance_id)

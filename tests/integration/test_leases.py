@@ -143,3 +143,36 @@ def _count_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
     return count
+
+
+async def test_holds_recently_trusts_a_confirmed_lease_only_for_part_of_its_ttl(settings: Settings) -> None:
+    """The per-request ownership check answers from the last confirmation for ttl * TRUSTED_FRACTION, then
+    asks Redis again; a renewal that finds the lease gone ends the trust at once."""
+    redis = connect_redis(settings.redis_url)
+    names = Names.from_settings(settings)
+    a = LeaseManager(redis, names, "wa", ttl_s=0.6)
+    b = LeaseManager(redis, names, "wb", ttl_s=0.6)
+    calls = {"get": 0}
+    real_get = redis.get
+
+    async def counting_get(*args: Any, **kwargs: Any) -> Any:
+        calls["get"] += 1
+        return await real_get(*args, **kwargs)
+
+    try:
+        la = await a.acquire("T1")
+        assert la is not None
+        redis.get = counting_get  # type: ignore[method-assign]
+        assert await a.holds_recently(la) is True and calls["get"] == 0  # just confirmed: no round trip
+        await redis.delete(names.lease_key("T1"))  # taken away behind the holder's back
+        await asyncio.sleep(0.6 * leases.TRUSTED_FRACTION + 0.05)
+        assert await a.holds_recently(la) is False and calls["get"] == 1  # trust ran out: Redis says no
+        lb = await b.acquire("T1")
+        assert lb is not None
+        assert (await a.renew_many([la]))["T1"] is False
+        assert await a.holds_recently(la) is False  # a failed renewal drops the trust without waiting
+        assert await b.holds_recently(lb) is True
+        assert await a.holds_recently(lb) is True  # another manager's lease: not trusted, so asked (and true)
+        assert calls["get"] >= 3
+    finally:
+        await redis.aclose()

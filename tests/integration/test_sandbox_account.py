@@ -24,7 +24,7 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.sandbox_account import SandboxAccountStore
 from gateway.infra.db.sandbox_groups import SandboxGroupStore
 from gateway.worker.engines.base import EngineContext
-from gateway.worker.engines.sandbox import numbers
+from gateway.worker.engines.sandbox import account, numbers
 from gateway.worker.engines.sandbox.engine import SandboxEngine
 
 ME = "5511999990000"
@@ -292,3 +292,34 @@ async def test_the_account_survives_a_worker_change(rig: Rig) -> None:
 
 def _chat(engine: SandboxEngine, phone: str) -> dict[str, Any]:
     return next(ch for ch in engine.phone_records()["chats"] if ch["jid"] == jid(phone))
+
+
+async def test_inbound_chat_changes_are_stored_soon_and_on_close(rig: Rig) -> None:
+    """An inbound message's unread count is kept at once in memory and stored within WRITE_BEHIND_S, many
+    messages in one write; closing the engine (a hand-over) stores what waits without waiting."""
+    engine = await rig.engine()
+    writes = {"n": 0}
+    store = engine.account.store
+    assert store is not None
+    real_save = store.save_account
+
+    async def counting(instance_id: str, parts: dict[str, Any]) -> None:
+        writes["n"] += 1
+        await real_save(instance_id, parts)
+
+    store.save_account = counting  # type: ignore[method-assign]
+
+    async def stored_unread() -> int | None:
+        count = await rig.db.pool.fetchval("SELECT (state->>'unread_count')::int FROM sandbox_account "
+                                           "WHERE instance_id = $1 AND part = $2", rig.instance_id, f"chat:{jid(ANA)}")
+        return None if count is None else int(count)
+
+    await asyncio.gather(*(engine.inject_message({"from": ANA, "message": str(i)}) for i in range(20)))
+    assert _chat(engine, ANA)["unread"] == 20  # the phone answers from memory at once
+    await asyncio.sleep(account.WRITE_BEHIND_S * 4)
+    assert await stored_unread() == 20 and writes["n"] <= 3  # coalesced: not one write per message
+    await engine.inject_message({"from": ANA, "message": "last"})
+    await engine.close()  # no wait: the hand-over stores it
+    assert await stored_unread() == 21
+    again = await rig.engine()
+    assert _chat(again, ANA)["unread"] == 21

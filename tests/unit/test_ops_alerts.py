@@ -129,7 +129,7 @@ def test_alerts_cover_what_the_runbook_promises() -> None:
     wanted = {
         "consumer lag": "zapgate_dispatch_consumer_lag",
         "dead letters": "zapgate_webhooks_dead_lettered_total",
-        "instances disconnected": 'kind=~"Disconnected',
+        "instances disconnected": "zapgate_worker_instances_by_status",
         "capture back-pressure": "zapgate_capture_buffered",
         "stream near full": "zapgate_events_stream_bytes",
         "stream full": "zapgate_events_stream_full",

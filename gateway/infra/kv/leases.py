@@ -56,6 +56,11 @@ return 0
 """
 AUDIT_MAX = 20_000
 RENEW_CHUNK = 1000  # leases per Lua call: bounds how long one call holds Redis (see RENEW_BATCH)
+# A lease Redis confirmed (acquired or renewed) at local time t cannot expire before t + ttl: the key's PEXPIRE
+# ran after t. ``holds_recently`` trusts it, without a round trip, until t + ttl * TRUSTED_FRACTION. Renewals run
+# every ttl/3, so while they succeed the answer never needs Redis; a lease lost to expiry is seen in time, and
+# one taken away otherwise (deleted by hand, a Redis fail-over that lost the key) within that fraction of the TTL.
+TRUSTED_FRACTION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +87,25 @@ class LeaseManager:
         self._acquire = client.register_script(_ACQUIRE)
         self._renew_sha = client.register_script(_RENEW_MANY).sha  # sent as raw EVALSHA, see renew_many
         self._release = client.register_script(_RELEASE)
+        self._confirmed: dict[str, tuple[str, float]] = {}  # instance -> (lease value, monotonic time asked)
 
     async def acquire(self, instance_id: str) -> Lease | None:
         keys = [self.names.lease_key(instance_id), self.names.fence_key(instance_id)]
         floor = int(time.time() * 1000)  # see FENCE_FLOOR
+        asked = time.monotonic()
         fence = int(await self._acquire(keys=keys, args=[self.worker_id, self.ttl_ms, floor]))
-        return Lease(instance_id, self.worker_id, fence) if fence else None
+        if not fence:
+            return None
+        lease = Lease(instance_id, self.worker_id, fence)
+        self._confirmed[instance_id] = (lease.value, asked)
+        return lease
 
     async def renew_many(self, leases: list[Lease], *, heartbeat_ttl_s: float | None = None) -> dict[str, bool]:
         """Renew leases in one round trip (see RENEW_BATCH); False for each lease that is no longer ours.
 
         With ``heartbeat_ttl_s`` the worker heartbeat (owning ``len(leases)``) rides in the same round trip.
         """
+        asked = time.monotonic()
         chunks = [leases[i:i + RENEW_CHUNK] for i in range(0, len(leases), RENEW_CHUNK)]
         if not chunks and heartbeat_ttl_s is None:
             return {}
@@ -117,14 +129,30 @@ class LeaseManager:
         for chunk, lost in zip(chunks, replies, strict=True):
             for position in lost:
                 renewed[chunk[int(position) - 1].instance_id] = False
+        for lease in leases:
+            if renewed[lease.instance_id]:
+                self._confirmed[lease.instance_id] = (lease.value, asked)
+            else:
+                self._confirmed.pop(lease.instance_id, None)
         return renewed
 
     async def release(self, lease: Lease) -> bool:
+        self._confirmed.pop(lease.instance_id, None)
         return bool(await self._release(keys=[self.names.lease_key(lease.instance_id)], args=[lease.value]))
 
     async def holds(self, lease: Lease) -> bool:
-        """True while this exact acquisition (worker + fence) still owns the instance."""
+        """True while this exact acquisition (worker + fence) still owns the instance (asks Redis)."""
         return bool(await self.redis.get(self.names.lease_key(lease.instance_id)) == lease.value)
+
+    async def holds_recently(self, lease: Lease) -> bool:
+        """``holds`` without a round trip while Redis confirmed this lease recently (see TRUSTED_FRACTION):
+        for the check on every control request. A renewal that finds the lease gone ends the trust at once; the
+        sender asks Redis itself before each send, and dispatch fences what a stale owner captured."""
+        confirmed = self._confirmed.get(lease.instance_id)
+        if (confirmed is not None and confirmed[0] == lease.value
+                and time.monotonic() - confirmed[1] < self.ttl_ms / 1000 * TRUSTED_FRACTION):
+            return True
+        return await self.holds(lease)
 
     async def owner(self, instance_id: str) -> tuple[str, int] | None:
         value = await self.redis.get(self.names.lease_key(instance_id))

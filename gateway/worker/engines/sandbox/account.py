@@ -32,6 +32,7 @@ from gateway.worker.engines.sandbox.account_state import (
 )
 
 log = logging.getLogger(__name__)
+WRITE_BEHIND_S = 0.05  # how long an inbound message's chat changes may wait to be stored (``commit_soon``)
 
 
 class AccountWorld:
@@ -52,6 +53,8 @@ class AccountWorld:
         self.loaded = False
         self._lock = asyncio.Lock()
         self._dirty: dict[str, dict[str, Any] | None] = {}
+        self._pending: dict[str, dict[str, Any] | None] = {}  # committed "soon": stored within WRITE_BEHIND_S
+        self._flusher: asyncio.Task[None] | None = None
         self._last_ms = 0
 
     def __repr__(self) -> str:
@@ -89,6 +92,7 @@ class AccountWorld:
                 yield
             except Exception:
                 if self.store is not None and self.loaded:
+                    await self._flush_pending()  # earlier changes stand; only this one is undone
                     self.loaded = False
                     with contextlib.suppress(Exception):
                         await self._load()
@@ -118,8 +122,10 @@ class AccountWorld:
                 self._dirty[part] = {"items": self.records[part[8:]]}
 
     async def commit(self) -> None:
-        """Store what ``touch`` marked (in one step); on failure the world is read again next time."""
-        dirty, self._dirty = self._dirty, {}
+        """Store what ``touch`` marked (in one step, with what waits to be stored); on failure the world is
+        read again next time."""
+        dirty, self._dirty = {**self._pending, **self._dirty}, {}
+        self._pending = {}
         if self.store is None or not dirty:
             return
         try:
@@ -128,6 +134,39 @@ class AccountWorld:
             self.loaded = False
             log.warning("sandbox account state not stored: %s", exc, extra={"instance_id": self.instance_id})
             raise EngineError("sandbox: the phone's state could not be stored; retry") from exc
+
+    async def commit_soon(self) -> None:
+        """Store what ``touch`` marked within ``WRITE_BEHIND_S``, coalesced with the changes that follow: the
+        inbound path's unread counts and push names, one write per chat per window instead of one per
+        message. The world answers from memory at once; a crash of the worker loses at most that window (a
+        hand-over stores it first: ``flush``)."""
+        dirty, self._dirty = self._dirty, {}
+        if self.store is None or not dirty:
+            return
+        self._pending.update(dirty)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_later(), name=f"sandbox-flush-{self.instance_id}")
+
+    async def flush(self) -> None:
+        """Store what waits to be stored now (the engine stops)."""
+        async with self._lock:
+            await self._flush_pending()
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(WRITE_BEHIND_S)
+        async with self._lock:
+            await self._flush_pending()
+
+    async def _flush_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        if self.store is None or not pending:
+            return
+        try:
+            await self.store.save_account(self.instance_id, pending)
+        except Exception as exc:  # read the world again next time: what was pending is lost, and said so
+            self.loaded = False
+            log.warning("sandbox account state not stored (%d parts lost): %s", len(pending), exc,
+                        extra={"instance_id": self.instance_id})
 
     def record(self, kind: str, **fields: Any) -> None:
         """Keep a record of something that left the phone (the caller commits)."""

@@ -117,7 +117,7 @@ async def note_inbound(world: AccountWorld, message: MessageReceived, *, named: 
                 world.touch(BOOK)
             message = replace(message, push_name=world.book.push_name(phone))
     if message.chat.jid == STATUS_BROADCAST:
-        await world.commit()
+        await world.commit_soon()
         return message
     chat = world.chat(message.chat.jid)
     if not message.ephemeral_s and chat.expiration_s:
@@ -129,7 +129,7 @@ async def note_inbound(world: AccountWorld, message: MessageReceived, *, named: 
         chat.receive(message.message_id, message.timestamp_ms)
     chat.last_message_ms = max(chat.last_message_ms, message.timestamp_ms)
     world.touch(chat_part(chat.jid))
-    await world.commit()
+    await world.commit_soon()
     return message
 
 

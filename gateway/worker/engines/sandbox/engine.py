@@ -139,6 +139,7 @@ class SandboxEngine(SandboxAccountCalls):
         self.connected = False
         self.qr = None
         await self._tasks.cancel_all()
+        await self.account.flush()  # the inbound path's chat changes stored "soon" are stored now
 
     async def logout(self) -> None:
         await self.disconnect()
