@@ -171,8 +171,9 @@ class Settings(BaseSettings):
     )] = 30.0
     outbox_idle_poll_s: Annotated[float, Field(
         gt=0, le=3600,
-        description="How often an idle sender looks at its queue without a bell, in seconds",
-    )] = 30.0
+        description="How often an idle sender looks at its queue without a bell, in seconds (the worker's "
+                    "reconcile loop already rings a missed bell every outbox_reconcile_s, in one query)",
+    )] = 300.0
     outbox_reconcile_s: Annotated[float, Field(
         gt=0, le=3600,
         description="How often a worker checks Postgres for queued sends whose bell was missed, in seconds",

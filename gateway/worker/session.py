@@ -87,7 +87,6 @@ class Session:
         self.sender: Sender | None = None
         self._follow_ups = TaskGroupOwner(f"media:{instance.id}")
         self.behaviours = Behaviours(self, deps.outbox, deps.settings)
-        self._refresher: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"<Session {self.instance.id} fence={self.lease.fence} status={self.status} events={self.events_seen}>"
@@ -115,7 +114,6 @@ class Session:
     async def start(self) -> None:
         await self._put_state(InstanceStatus.STARTING, error="")
         self._applier = asyncio.create_task(self._apply_loop(), name=f"state-{self.id}")
-        self._refresher = asyncio.create_task(self._refresh_settings(), name=f"settings-{self.id}")
         self.engine = self._build_engine()
         self._control_sub = await self.deps.bus.serve(self.deps.names.control_subject(self.id), self.handle_control)
         await self.deps.leases.audit(self.lease, "start")
@@ -137,13 +135,6 @@ class Session:
         fresh = await self.deps.store.get(self.id)
         if fresh is not None:
             self.instance = fresh
-
-    async def _refresh_settings(self) -> None:
-        """A missed ``Action.SETTINGS`` (NATS away when the api changed them) is caught up within a minute."""
-        while not self.stopping:
-            await asyncio.sleep(SETTINGS_REFRESH_S)
-            with contextlib.suppress(Exception):
-                await self.reload_settings()
 
     def _build_engine(self) -> Engine:
         record = lookup = None
@@ -170,8 +161,6 @@ class Session:
         self.stopping = True
         await self._follow_ups.cancel_all()
         await self.behaviours.stop()
-        if self._refresher is not None:
-            self._refresher.cancel()
         if self.sender is not None:
             await self.sender.stop()  # finish or hand back the message in flight before the engine goes
         if self._control_sub is not None:

@@ -44,6 +44,7 @@ from gateway.worker.engines.neonize.runtime import device_store_database
 from gateway.worker.session import Session, SessionDeps
 
 log = logging.getLogger(__name__)
+SETTINGS_REFRESH_S = 60.0  # how often a worker reads its instances' settings again (one query for all)
 STARTING_AT_ONCE = 16  # engines a placement round starts concurrently (each start is a dozen round trips)
 
 
@@ -99,6 +100,7 @@ class Worker:
         self._tasks.spawn(self._renew_loop(), name="renew")
         self._tasks.spawn(self._retention_loop(), name="media-retention")
         self._tasks.spawn(self._reconcile_loop(), name="outbox-reconcile")
+        self._tasks.spawn(self._settings_loop(), name="settings-refresh")
         try:
             while not stop.is_set():
                 try:
@@ -201,6 +203,26 @@ class Worker:
                 await self.reconcile_once()
             except Exception as exc:
                 log.warning("outbox reconcile failed: %s", type(exc).__name__)
+
+    async def _settings_loop(self) -> None:
+        """Read every running instance's settings again each ``SETTINGS_REFRESH_S``, in one query: a missed
+        ``Action.SETTINGS`` (NATS away when the api changed them) is caught up within that time."""
+        while True:
+            await asyncio.sleep(SETTINGS_REFRESH_S)
+            try:
+                await self.refresh_settings_once()
+            except Exception as exc:
+                log.warning("settings refresh failed: %s", type(exc).__name__)
+
+    async def refresh_settings_once(self) -> int:
+        """One refresh round; returns how many sessions got their instance's settings again."""
+        fresh = await self.store.get_live_many(list(self.sessions)) if self.sessions else {}
+        refreshed = 0
+        for instance_id, instance in fresh.items():
+            if (session := self.sessions.get(instance_id)) is not None:
+                session.instance = instance
+                refreshed += 1
+        return refreshed
 
     async def reconcile_once(self) -> int:
         """One reconcile round (also the burst mode for tests); returns how many senders were rung."""

@@ -88,3 +88,16 @@ async def test_call_reject_rejects_and_answers_once(stack: Stack) -> None:
 
 async def _sent_to(engine: Any, phone: str) -> bool:
     return any(o.to == f"{phone}@s.whatsapp.net" for o in engine.sent)
+
+
+async def test_a_missed_settings_notice_is_caught_up_by_the_workers_refresh(stack: Stack) -> None:
+    """Settings changed in Postgres without the worker being told (NATS away) reach every session in one
+    query at the worker's next refresh round."""
+    first, second = await stack.paired(US), await stack.instance()
+    for inst in (first, second):
+        await stack.worker.store.update_fields(inst["id"], auto_read_message=True, call_reject_message="busy")
+        assert stack.worker.sessions[inst["id"]].instance.auto_read_message is False  # nobody told it
+    assert await stack.worker.refresh_settings_once() == 2
+    for inst in (first, second):
+        fresh = stack.worker.sessions[inst["id"]].instance
+        assert fresh.auto_read_message is True and fresh.call_reject_message == "busy"
