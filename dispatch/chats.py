@@ -169,6 +169,32 @@ async def _key(conn: Any, instance_id: str, ch: ChatChange) -> str:
     return ch.jid
 
 
+def _simple(ch: ChatChange) -> bool:
+    """A change written by ``_UPSERT`` alone: it names its row directly (no LID to look up or move)."""
+    return ch.lid is None and ch.create and not ch.delete
+
+
+def _upsert_args(instance_id: str, ch: ChatChange) -> tuple[Any, ...]:
+    return (instance_id, ch.jid, ch.name, ch.is_group, ch.unread_add, ch.last_message_ms, ch.archived, ch.pinned,
+            ch.muted_until_ms, ch.marked_unread, ch.expiration_s, ch.reset_unread, ch.lid)
+
+
+async def apply_all(conn: Any, changes: list[tuple[str, ChatChange]]) -> None:
+    """Write changes in order (inside the caller's transaction); a run of simple ones is one pipelined round
+    trip."""
+    start = 0
+    while start < len(changes):
+        end = start
+        while end < len(changes) and _simple(changes[end][1]):
+            end += 1
+        if end > start:
+            await conn.executemany(_UPSERT, [_upsert_args(iid, ch) for iid, ch in changes[start:end]])
+            start = end
+        else:
+            await apply(conn, *changes[start])
+            start += 1
+
+
 async def apply(conn: Any, instance_id: str, ch: ChatChange) -> None:
     """Write one change (inside the caller's transaction)."""
     jid = await _key(conn, instance_id, ch)
@@ -177,6 +203,6 @@ async def apply(conn: Any, instance_id: str, ch: ChatChange) -> None:
     elif not ch.create:
         await conn.execute(_UPDATE, instance_id, jid, ch.reset_unread, ch.unread_add, ch.marked_unread)
     else:
-        await conn.execute(_UPSERT, instance_id, jid, ch.name, ch.is_group, ch.unread_add, ch.last_message_ms,
-                           ch.archived, ch.pinned, ch.muted_until_ms, ch.marked_unread, ch.expiration_s,
-                           ch.reset_unread, ch.lid)
+        args = list(_upsert_args(instance_id, ch))
+        args[1] = jid  # the row the LID led to
+        await conn.execute(_UPSERT, *args)

@@ -108,6 +108,29 @@ async def test_a_waiting_message_counts_once_with_its_decrypted_copy(db: Databas
     assert kind == "Text"
 
 
+async def test_one_mixed_batch_keeps_the_order_of_events(db: Database) -> None:
+    """Runs of received and of sent messages are written pipelined; the result is what the events say in
+    capture order: a repeated id counts once, the decrypted copy of a waiting message in the same batch fixes
+    its kind, a receipt after its message updates it, and the chat counts each new message once."""
+    store = DispatchStore(db)
+    sent = MessageSent("Z1", "S1", ALICE, message=_msg("S1", from_me=True, timestamp_ms=4000))
+    again = MessageSent("Z1", "S1", ALICE, message=_msg("S1", from_me=True, timestamp_ms=4000))
+    batch = [*_items(_msg("M1", timestamp_ms=1000), _msg("W2", content=c.Unsupported("ciphertext"), waiting=True,
+                                                         timestamp_ms=1100), suffix=":a"),
+             *_items(_msg("W2", content=c.Text("clear"), timestamp_ms=1100), _msg("M1", timestamp_ms=1000),
+                     _msg("M3", BOB, push_name="Bob", timestamp_ms=1200), sent, again,
+                     ReceiptReceived(ALICE, ("S1",), ReceiptStatus.READ, 5000),
+                     _msg("M4", timestamp_ms=6000), suffix=":b")]
+    await store.persist(batch)
+    rows = {r["message_id"]: (r["kind"], r["status"]) for r in await db.pool.fetch(
+        "SELECT message_id, kind, status FROM messages WHERE instance_id = $1", IID)}
+    assert rows == {"M1": ("Text", "RECEIVED"), "W2": ("Text", "RECEIVED"), "M3": ("Text", "RECEIVED"),
+                    "S1": ("api", "READ"), "M4": ("Text", "RECEIVED")}
+    alice, bob = await _chat(db, ALICE.jid), await _chat(db, BOB.jid)
+    assert alice is not None and (alice.unread, alice.last_message_ms) == (3, 6000)  # M1, W2, M4
+    assert bob is not None and (bob.unread, bob.name) == (1, "Bob")
+
+
 async def test_sends_chat_changes_and_group_names(db: Database) -> None:
     store = DispatchStore(db)
     await store.persist(_items(_msg("A1", timestamp_ms=1000), _msg("B1", BOB, push_name="Bob", timestamp_ms=2000),
