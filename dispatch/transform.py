@@ -157,7 +157,8 @@ def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, statu
         "fromMe": ev.from_me,
         "momment": ev.timestamp_ms,
         "status": status,
-        "chatName": (ev.chat_name or None) if group else (None if ev.from_me else (ev.push_name or None)),
+        "chatName": ((ev.chat_name or None) if group or ev.is_newsletter  # a channel's post: its name
+                     else (None if ev.from_me else (ev.push_name or None))),
         "senderPhoto": ev.sender_photo,
         "senderName": ev.push_name,
         "participantPhone": ev.sender.phone if group else None,
@@ -240,6 +241,24 @@ def _phone_of(a: Address) -> str:
     return a.phone or (a.lid or a.jid).split("@")[0]
 
 
+def newsletter_notification(ev: ChatNotified, ctx: Context) -> dict[str, Any]:
+    """``NEWSLETTER_ADMIN_PROMOTE``/``_DEMOTE``, as Z-API's page shows it: ``phone`` the channel, ``chatName``
+    its name (``sender_name``), ``participantPhone`` the member whose role changed (``sender``),
+    ``notificationParameters`` ``[phone, "ADMIN"|"SUBSCRIBER"]``, and ``isNewsletter: false`` (sic)."""
+    who = ev.sender
+    return {
+        "isStatusReply": False, "chatLid": None, "connectedPhone": ctx.connected_phone, "waitingMessage": False,
+        "isEdit": False, "isGroup": False, "isNewsletter": False, "instanceId": ctx.instance_id,
+        "messageId": ev.notification_id, "phone": chat_id(ev.chat), "fromMe": ev.from_me,
+        "momment": ev.timestamp_ms, "expiresAt": None, "status": "RECEIVED", "chatName": ev.sender_name or None,
+        "senderPhoto": None, "senderName": "", "photo": None, "broadcast": False,
+        "participantPhone": _phone_of(who) if who else None, "participantLid": who.lid if who else None,
+        "referenceMessageId": None, "externalAdReply": None, "forwarded": False, "type": "ReceivedCallback",
+        "notification": ev.kind, "notificationParameters": list(ev.parameters), "callId": None, "code": None,
+        "fromApi": False,
+    }
+
+
 def chat_notification(ev: ChatNotified, ctx: Context) -> dict[str, Any]:
     """A call, a profile change or a label, as Z-API sends it: a ``ReceivedCallback`` with ``notification``.
 
@@ -286,7 +305,8 @@ def transform(env: Envelope, ctx: Context) -> list[tuple[Hook, dict[str, Any]]]:
     if isinstance(ev, GroupNotified):
         return [(Hook.RECEIVED, group_notification(ev, ctx))]
     if isinstance(ev, ChatNotified):
-        return [(Hook.RECEIVED, chat_notification(ev, ctx))]
+        made = newsletter_notification if ev.kind.startswith("NEWSLETTER_") else chat_notification
+        return [(Hook.RECEIVED, made(ev, ctx))]
     if isinstance(ev, ChatPresenceChanged):
         return [(Hook.PRESENCE_CHAT, {"type": "PresenceChatCallback", "phone": chat_id(ev.chat),
                                       "status": ev.state.value, "lastSeen": ev.last_seen_ms,

@@ -17,7 +17,10 @@ from gateway.api import (
     groups,
     health,
     instance,
+    instance_admin,
     media,
+    newsletters,
+    newsletters_sandbox,
     partner,
     profile,
     queue,
@@ -123,12 +126,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(media.router)
     app.include_router(webhooks.partner_router)
     app.include_router(partner.router)
+    app.include_router(instance_admin.router)
     app.include_router(instance.router)
     app.include_router(sandbox.router)
     app.include_router(webhooks.router)
     app.include_router(queue.router)
     app.include_router(groups.router)
     app.include_router(communities.router)
+    app.include_router(newsletters.router)
+    app.include_router(newsletters_sandbox.router)
     app.include_router(contacts.router)
     app.include_router(chats.router)
     app.include_router(profile.router)

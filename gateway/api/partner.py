@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -108,10 +108,16 @@ async def create_instance(body: CreateInstance, partner: PartnerDep, zg: State) 
 async def list_instances(
     partner: PartnerDep,
     zg: State,
+    *,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE)] = 15,
     query: Annotated[str | None, Query(max_length=120)] = None,
+    middleware: Annotated[Literal["web", "mobile"] | None, Query()] = None,
 ) -> dict[str, Any]:
+    """Z-API's filters: ``query`` (part of the name or id), ``middleware`` (``web``: every zapgate instance,
+    as all are linked devices; ``mobile``: none)."""
+    if middleware == "mobile":
+        return {"total": 0, "totalPage": 0, "pageSize": page_size, "page": page, "content": []}
     total, items = await zg.instances.page(partner.id, page, page_size, query)
     content = [instance_view(zg, inst, await zg.state.get(inst.id)) for inst in items]
     return {"total": total, "totalPage": math.ceil(total / page_size) if total else 0,

@@ -23,12 +23,14 @@ class Action(StrEnum):
     READ = "read"
     GROUP = "group"  # args: {"op": <GroupOp>, ...}
     ACCOUNT = "account"  # args: {"op": <AccountOp>, ...} (contacts, chats, profile, privacy)
+    NEWSLETTER = "newsletter"  # args: {"op": <NewsletterOp>, ...} (channels)
     SETTINGS = "settings"  # the instance's settings changed in Postgres: read them again
     SANDBOX_SCAN = "sandbox.scan"
     SANDBOX_INBOUND = "sandbox.inbound"
     SANDBOX_PRESENCE = "sandbox.presence"
     SANDBOX_DISCONNECT = "sandbox.disconnect"
     SANDBOX_GROUP_EVENT = "sandbox.group_event"
+    SANDBOX_NEWSLETTER_EVENT = "sandbox.newsletter_event"  # someone else's channel (or a follower) acts
     SANDBOX_CALL = "sandbox.call"  # args: {"from", "video"?, "outcome"?: "missed"|"answered"}
     SANDBOX_CONTACT_EVENT = "sandbox.contact_event"  # args: {"type": profile_name|profile_picture|label|..., ...}
     SANDBOX_PHONE = "sandbox.phone"  # the simulated phone's records (what left: edits, deletes, statuses...)

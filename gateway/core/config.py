@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     control_timeout_s: Annotated[float, Field(
         gt=0.1, le=120, description="How long the api waits for the owning worker to answer a control call, in seconds",
     )] = 10.0
+    proxy_test_target: Annotated[str, Field(
+        pattern=r"^[A-Za-z0-9.-]+:[0-9]{1,5}$",
+        description="host:port the proxy test (POST proxy/test) asks an instance's proxy to reach",
+    )] = "web.whatsapp.com:443"
+    proxy_test_timeout_s: Annotated[float, Field(
+        gt=0, le=60, description="How long the proxy test waits for the proxy to connect to the target, in seconds",
+    )] = 10.0
 
     capture_ack_timeout_s: Annotated[float, Field(
         gt=0, le=600,

@@ -8,7 +8,8 @@ ZapgateError                         http_status()  body
 │   └── InstanceNotFound             404 {"error": "Instance not found"}
 ├── InvalidInput                     400 naming the field                                 (field)
 ├── NotFound                         404
-│   └── GroupNotFound                404 the instance is in no such group
+│   ├── GroupNotFound                404 the instance is in no such group
+│   └── NewsletterNotFound           404 no such channel (or it was deleted)
 ├── LinkExpired                      403 a signed media link is invalid or expired
 ├── Conflict                         409
 ├── PayloadTooLarge                  413                                                  (limit)
@@ -33,6 +34,7 @@ ZapgateError                         http_status()  body
 │   ├── NotConnected
 │   ├── Unsupported                  501 the engine's library cannot do it
 │   ├── NotGroupAdmin                403 the action needs a group admin
+│   ├── NotNewsletterAdmin           403 the action needs the channel's owner or an admin
 │   └── AlreadyPaired
 └── OperationalError                 500 start-up and maintenance failures (never an HTTP answer)
     ├── ProvisionError               a service could not be reused, started or installed
@@ -295,6 +297,18 @@ class NotGroupAdmin(EngineError):
 @dataclass
 class GroupNotFound(NotFound):
     code: ClassVar[str] = "GROUP_NOT_FOUND"
+
+
+@dataclass
+class NotNewsletterAdmin(EngineError):
+    transient: bool = False
+    status: ClassVar[int] = 403
+    code: ClassVar[str] = "NOT_NEWSLETTER_ADMIN"
+
+
+@dataclass
+class NewsletterNotFound(NotFound):
+    code: ClassVar[str] = "NEWSLETTER_NOT_FOUND"
 
 
 @dataclass

@@ -200,7 +200,9 @@ class ChatNotified:
 
     ``kind``: ``CALL_VOICE``, ``CALL_VIDEO``, ``CALL_MISSED_VOICE``, ``CALL_MISSED_VIDEO`` (with
     ``call_id``), ``PROFILE_NAME_UPDATED`` (``profile_name``), ``PROFILE_PICTURE_UPDATED``
-    (``updated_photo``: its URL, or None when removed), ``CHAT_LABEL_ASSOCIATION`` (``labels``)."""
+    (``updated_photo``: its URL, or None when removed), ``CHAT_LABEL_ASSOCIATION`` (``labels``),
+    ``NEWSLETTER_ADMIN_PROMOTE``/``_DEMOTE`` (``chat`` the channel, ``sender_name`` its name, ``sender`` the
+    member, ``parameters`` ``(phone, "ADMIN"|"SUBSCRIBER")``)."""
 
     chat: Address
     kind: str

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from gateway.core.ids import InstanceId, PartnerId
+from gateway.core.proxy import ProxyConfig
 
 
 class EngineKind(StrEnum):
@@ -62,3 +63,4 @@ class Instance:
     auto_read_status: bool = False
     call_reject_auto: bool = False
     call_reject_message: str | None = None
+    proxy: ProxyConfig | None = None  # applied on the next connect (update-proxy)

@@ -43,11 +43,12 @@ from gateway.worker.behaviours import Behaviours
 from gateway.worker.capture import Capture
 from gateway.worker.engines.base import AccountStateStore, Engine, EngineContext, GroupStateStore
 from gateway.worker.engines.factory import build_engine
+from gateway.worker.engines.newsletters import NewsletterStateStore
 from gateway.worker.groups import run_group_op
+from gateway.worker.newsletters import run_newsletter_op
 from gateway.worker.sender import Sender
 
 log = logging.getLogger(__name__)
-SETTINGS_REFRESH_S = 60.0
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class SessionDeps:
     lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
     group_store: GroupStateStore | None = None  # sandbox: the simulated group world, in Postgres
     account_store: AccountStateStore | None = None  # sandbox: the simulated account world, in Postgres
+    newsletter_store: NewsletterStateStore | None = None  # sandbox: the simulated channel world, in Postgres
 
 
 class Session:
@@ -153,7 +155,8 @@ class Session:
                             device_jid=self.device_jid, record_send=record, lookup_send=lookup,
                             read_media=self.deps.media.store.get if self.deps.media is not None else None,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None,
-                            group_store=self.deps.group_store, account_store=self.deps.account_store)
+                            group_store=self.deps.group_store, account_store=self.deps.account_store,
+                            newsletter_store=self.deps.newsletter_store, proxy=self.instance.proxy)
         return build_engine(self.instance.engine, ctx)
 
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
@@ -309,7 +312,7 @@ class Session:
         if action is Action.SETTINGS:
             await self.reload_settings()
             return {}
-        if action in (Action.READ, Action.GROUP, Action.ACCOUNT) and not self.connected.is_set():
+        if action in (Action.READ, Action.GROUP, Action.ACCOUNT, Action.NEWSLETTER) and not self.connected.is_set():
             raise NotConnected("the instance is not connected")
         if action is Action.READ:
             await engine.mark_read(str(args["chat"]), str(args["messageId"]), args.get("sender") or None)
@@ -318,6 +321,8 @@ class Session:
             return await run_group_op(engine, args)
         if action is Action.ACCOUNT:
             return await run_account_op(engine, args)
+        if action is Action.NEWSLETTER:
+            return await run_newsletter_op(engine, args)
         if self.instance.engine is not EngineKind.SANDBOX:
             raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
         from gateway.worker.engines.sandbox.engine import SandboxEngine
@@ -332,6 +337,8 @@ class Session:
             return {}
         if action is Action.SANDBOX_GROUP_EVENT:
             return await engine.inject_group_event(args)
+        if action is Action.SANDBOX_NEWSLETTER_EVENT:
+            return await engine.inject_newsletter_event(args)
         if action is Action.SANDBOX_CALL:
             return await engine.inject_call(args)
         if action is Action.SANDBOX_CONTACT_EVENT:

@@ -23,6 +23,7 @@ from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox import OutboxStore
 from gateway.infra.db.sandbox_account import SandboxAccountStore
 from gateway.infra.db.sandbox_groups import SandboxGroupStore
+from gateway.infra.db.sandbox_newsletters import SandboxNewsletterStore
 from gateway.infra.db.spill import SpillStore
 from gateway.infra.kv.leases import Lease, LeaseManager
 from gateway.infra.kv.ledger import SandboxLedger
@@ -72,7 +73,8 @@ class Worker:
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=self.outbox,
                                 media=self.media, record_send=self.ledger.record, lookup_send=self.ledger.lookup,
-                                group_store=SandboxGroupStore(db), account_store=SandboxAccountStore(db))
+                                group_store=SandboxGroupStore(db), account_store=SandboxAccountStore(db),
+                                newsletter_store=SandboxNewsletterStore(db))
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -31,6 +32,8 @@ CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conform
 DESTRUCTIVE = r"^/instances/\{instance_id\}(/rotate-token)?$"  # DELETE /instances/{id}, rotate-token
 CREATE = "/instances/integrator/on-demand"
 UNSUPPORTED = "unsupported"  # the tag of routes a linked device cannot serve: 501 by design (api/unsupported.py)
+CANCEL = r"^/instances/\{instance_id\}/token/\{token\}/integrator/on-demand/cancel$"  # ends the instance
+CALLS_ADD_ON = r"/integrator/on-demand/subscription(/update)?$"  # withCalls: true is 501 by design
 
 
 @dataclass
@@ -67,7 +70,11 @@ def fuzz_config(*, instance: dict[str, Any], victim: dict[str, Any], seed: int, 
         "auth": {"openapi": {"clientToken": {"api_key": CLIENT_TOKEN}, "partnerToken": {"bearer": PARTNER_TOKEN}}},
         "parameters": {"path.instance_id": instance["id"], "path.token": instance["token"]},
         "operations": [{"include-path-regex": DESTRUCTIVE, "parameters": {"path.instance_id": victim["id"]}},
+                       {"include-path-regex": CANCEL,
+                        "parameters": {"path.instance_id": victim["id"], "path.token": victim["token"]}},
                        {"include-tag": UNSUPPORTED,
+                        "checks": {"not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", "501"]}}},
+                       {"include-path-regex": CALLS_ADD_ON,
                         "checks": {"not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", "501"]}}}],
     }
     if max_time_s is not None:
@@ -97,7 +104,8 @@ def _record(result: FuzzResult, recorder: Any) -> None:
 
 def _by_design(case: Any, status: int) -> bool:
     """A 501 from a route documented as one a linked device cannot serve: the answer, not a fault."""
-    return status == 501 and UNSUPPORTED in (case.operation.tags or [])
+    return status == 501 and (UNSUPPORTED in (case.operation.tags or [])
+                              or re.search(CALLS_ADD_ON, case.operation.path) is not None)
 
 
 def _failure_line(check: Any, case: Any, response: Any) -> str:

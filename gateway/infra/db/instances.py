@@ -7,14 +7,33 @@ from typing import Any
 
 from gateway.core.ids import InstanceId, PartnerId
 from gateway.core.models import CallbackKind, EngineKind, Instance, Partner
+from gateway.core.proxy import ProxyConfig
 from gateway.infra.db.database import Database
 
 _CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
 _COLUMNS = (
     "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
     f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, "
-    "device_jid, phone, auto_read_message, auto_read_status, call_reject_auto, call_reject_message"
+    "device_jid, phone, auto_read_message, auto_read_status, call_reject_auto, call_reject_message, "
+    "proxy_scheme, proxy_host, proxy_port, proxy_username, proxy_password"
 )
+PROXY_COLUMNS = ("proxy_scheme", "proxy_host", "proxy_port", "proxy_username", "proxy_password")
+
+
+def _proxy(row: Any) -> ProxyConfig | None:
+    if row["proxy_scheme"] is None:
+        return None
+    return ProxyConfig(row["proxy_scheme"], row["proxy_host"], row["proxy_port"], row["proxy_username"],
+                       row["proxy_password"])
+
+
+def proxy_fields(proxy: ProxyConfig | None) -> dict[str, Any]:
+    """``update_fields`` keywords storing ``proxy`` (``None``: no proxy)."""
+    if proxy is None:
+        return {"proxy_scheme": None, "proxy_host": None, "proxy_port": None, "proxy_username": "",
+                "proxy_password": ""}
+    return {"proxy_scheme": proxy.scheme, "proxy_host": proxy.host, "proxy_port": proxy.port,
+            "proxy_username": proxy.username, "proxy_password": proxy.password}
 
 
 def _instance(row: Any) -> Instance:
@@ -37,6 +56,7 @@ def _instance(row: Any) -> Instance:
         auto_read_status=row["auto_read_status"],
         call_reject_auto=row["call_reject_auto"],
         call_reject_message=row["call_reject_message"],
+        proxy=_proxy(row),
     )
 
 
@@ -158,7 +178,7 @@ class InstanceStore:
     async def update_fields(self, instance_id: str, **fields: Any) -> None:
         allowed = {k.column for k in CallbackKind} | {
             "name", "notify_sent_by_me", "desired_state", "webhook_secret_version", "device_jid", "phone",
-            "auto_read_message", "auto_read_status", "call_reject_auto", "call_reject_message"}
+            "auto_read_message", "auto_read_status", "call_reject_auto", "call_reject_message", *PROXY_COLUMNS}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"not updatable: {sorted(bad)}")

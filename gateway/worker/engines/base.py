@@ -30,6 +30,8 @@ from gateway.core.groups import (
     ParticipantAction,
     ParticipantResult,
 )
+from gateway.core.proxy import ProxyConfig
+from gateway.worker.engines.newsletters import NewsletterStateStore
 
 # The engine callback: returns an awaitable resolved once the event is durable (JetStream), or None when
 # nothing captures events (tests). Engines wait for it before acknowledging what WhatsApp handed over.
@@ -70,6 +72,8 @@ class EngineContext:
     backlog: Callable[[], int] | None = None  # events captured and not yet published (backpressure)
     group_store: GroupStateStore | None = None  # sandbox: its group world (None: kept in memory only)
     account_store: AccountStateStore | None = None  # sandbox: its account world (None: kept in memory only)
+    proxy: ProxyConfig | None = None  # the instance's proxy, read when the engine was built (next connect)
+    newsletter_store: NewsletterStateStore | None = None  # sandbox: its channel world (None: in memory only)
 
 
 class Engine(abc.ABC):

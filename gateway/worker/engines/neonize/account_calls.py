@@ -24,7 +24,8 @@ from datetime import timedelta
 from typing import Any
 
 from gateway.core.account import ChatAction, ContactInfo, NewContact, PhoneCheck, PrivacyName, PrivacySettings
-from gateway.core.errors import EngineError, NotConnected, NotFound, Unsupported, ZapgateError
+from gateway.core.engine_gaps import NeonizeGap, gap_error
+from gateway.core.errors import EngineError, NotConnected, NotFound, ZapgateError
 from gateway.core.events import ChatChanged, EngineEvent
 from gateway.worker.engines.neonize.group_calls import user_jid
 from gateway.worker.engines.neonize.pictures import Pictures
@@ -40,8 +41,6 @@ _TRANSIENT = ("status 429", "rate-overlimit", "timed out", "status 500", "status
               "service-unavailable", "function returned nothing")
 _NO_PICTURE = ("no profile picture", "hidden their profile picture", "item-not-found", "status 404",
                "not-authorized", "status 401")
-_APP_STATE = ("neonize 0.5.2 cannot send app-state patches (its send_app_state loses the patch type), and this "
-              "is one; nothing was changed")
 _PRIVACY_VALUES = {1: "", 2: "all", 3: "contacts", 4: "contact_blacklist", 5: "match_last_seen", 6: "known",
                    7: "none"}  # Neonize_pb2.PrivacySettings.PrivacySetting → WhatsApp's value ("": undefined)
 
@@ -217,10 +216,10 @@ class AccountCalls:
         return url
 
     async def add_contacts(self, contacts: list[NewContact]) -> list[str]:
-        raise Unsupported(f"contacts cannot be saved: {_APP_STATE}")
+        raise gap_error(NeonizeGap.ADDRESS_BOOK, "contacts cannot be saved")
 
     async def remove_contacts(self, phones: list[str]) -> list[str]:
-        raise Unsupported(f"contacts cannot be removed: {_APP_STATE}")
+        raise gap_error(NeonizeGap.ADDRESS_BOOK, "contacts cannot be removed")
 
     async def set_blocked(self, jid: str, blocked: bool) -> None:
         from neonize.utils.enum import BlocklistAction
@@ -233,12 +232,11 @@ class AccountCalls:
         return [j.User if j.Server == PHONE_SERVER else f"{j.User}@{j.Server}" for j in blocklist.JIDs if j.User]
 
     async def report_contact(self, jid: str) -> None:
-        raise Unsupported("contacts cannot be reported with neonize 0.5.2 (it exports no report call); "
-                          "nothing was sent")
+        raise gap_error(NeonizeGap.REPORT_CONTACT)
 
     # chats --------------------------------------------------------------------------------------------
     async def modify_chat(self, jid: str, change: ChatAction) -> None:
-        raise Unsupported(f"{change.value}: {_APP_STATE}")
+        raise gap_error(NeonizeGap.CHAT_CHANGES, change.value)
 
     async def set_chat_expiration(self, jid: str, seconds: int) -> None:
         target = device_jid_proto(jid)
@@ -276,8 +274,7 @@ class AccountCalls:
         from neonize.utils.enum import PrivacySettingType
 
         if add or remove:
-            raise Unsupported("the excepted contacts of a privacy setting cannot be changed with neonize 0.5.2 (its "
-                              "set_privacy_setting sends the value only); nothing was changed")
+            raise gap_error(NeonizeGap.PRIVACY_EXCEPTIONS_WRITE)
 
         def guarded() -> None:
             try:
@@ -288,8 +285,7 @@ class AccountCalls:
         await self._call(f"privacy {setting.value}", guarded)
 
     async def disallowed_contacts(self, setting: PrivacyName) -> list[str]:
-        raise Unsupported("the excepted contacts of a privacy setting cannot be read with neonize 0.5.2 (its "
-                          "privacy settings carry values only)")
+        raise gap_error(NeonizeGap.PRIVACY_EXCEPTIONS_READ)
 
     async def set_default_expiration(self, seconds: int) -> None:
         await self._call("default expiration", self.client.set_default_disappearing_timer, seconds * 1_000_000_000)

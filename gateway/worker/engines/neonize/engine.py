@@ -11,6 +11,7 @@
 - The device store lives in Postgres; a paired session restarts from its device JID, without a QR.
 - Group and community methods delegate to ``GroupCalls`` (group_calls.py); group events become one
   ``GroupNotified`` per change (groups.py), each handed over like any other event.
+- Channel (newsletter) methods come from ``NeonizeNewsletterCalls`` (newsletter_calls.py).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.neonize import groups, translate
 from gateway.worker.engines.neonize.account_calls import AccountCalls
 from gateway.worker.engines.neonize.group_calls import GroupCalls
+from gateway.worker.engines.neonize.newsletter_calls import NeonizeNewsletterCalls
 from gateway.worker.engines.neonize.notices import Notices, chat_setting
 from gateway.worker.engines.neonize.pictures import Pictures
 from gateway.worker.engines.neonize.runtime import NeonizeRuntime, device_store_dsn
@@ -65,7 +67,7 @@ QR_CODE_TTL_S = 20
 CONNECT_WINDOW_S = 60.0  # the exclusive lock is released at the first sign of life, or after this
 
 
-class NeonizeEngine(Engine):
+class NeonizeEngine(NeonizeNewsletterCalls, Engine):
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
         from neonize.client import NewClient
@@ -195,7 +197,7 @@ class NeonizeEngine(Engine):
             subject = self.group_calls.subjects.get(event.chat.jid)
             if subject is not None:
                 event = dataclasses.replace(event, chat_name=subject)
-        return self._with_pictures(event)
+        return self._with_pictures(self.with_channel_name(event))
 
     def _with_pictures(self, event: MessageReceived) -> MessageReceived:
         """senderPhoto / photo from the pictures this session learnt (None where it never looked)."""
@@ -230,6 +232,15 @@ class NeonizeEngine(Engine):
         await self.runtime.ensure_store(self.dsn)
         self._runner = asyncio.create_task(self._run(), name=f"neonize-{self.ctx.instance_id}")
 
+    def proxy_settings(self) -> Any:
+        """neonize's ``ProxySettings`` for the instance's proxy (whatsmeow's SetProxyAddress: http, https and
+        socks5 URLs with credentials), or None to connect directly. WebSocket and media both go through it."""
+        if self.ctx.proxy is None:
+            return None
+        from neonize._binder import ProxySettings
+
+        return ProxySettings(proxy_address=self.ctx.proxy.url())
+
     def backoff_s(self, attempt: int) -> float:
         return float(min(self.settings.neonize_backoff_max_s,
                          self.settings.neonize_backoff_initial_s * 2 ** max(0, attempt - 1)))
@@ -262,7 +273,7 @@ class NeonizeEngine(Engine):
         self._qr_deadline = None
         await self._acquire_exclusive()
         try:
-            self._session = self.loop.run_in_executor(self.runtime.pool, self.client.connect)
+            self._session = self.loop.run_in_executor(self.runtime.pool, self.client.connect, self.proxy_settings())
             alive = asyncio.ensure_future(self._alive.wait())
             await asyncio.wait([self._session, alive], timeout=CONNECT_WINDOW_S,
                                return_when=asyncio.FIRST_COMPLETED)
@@ -370,6 +381,7 @@ class NeonizeEngine(Engine):
         """Uploads and the link thumbnail first, one ``send_message`` (edits and deletes too), then a SENT
         receipt (``call_soon``: after the sender's ``MessageSent``) and, the first time per private chat, a
         presence subscription."""
+        self.refuse_channel_media(outgoing)  # newsletter_calls.py
         return await self.sends.send(outgoing)
 
     async def send_chat_presence(self, to: str, state: PresenceState) -> None:

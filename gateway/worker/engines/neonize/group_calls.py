@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from gateway.core.errors import EngineError, GroupNotFound, InvalidInput, NotConnected, Unsupported, ZapgateError
+from gateway.core.engine_gaps import NeonizeGap, gap_error
+from gateway.core.errors import EngineError, GroupNotFound, InvalidInput, NotConnected, ZapgateError
 from gateway.core.events import GroupNotified
 from gateway.core.groups import (
     Community,
@@ -144,11 +145,9 @@ class GroupCalls:
 
     async def set_group_settings(self, group: str, change: GroupSettings) -> None:
         if change.require_admin_approval is not None:
-            raise Unsupported("requireAdminApproval cannot be changed with neonize 0.5.2 (it exports no "
-                              "SetGroupJoinApprovalMode); nothing was changed")
+            raise gap_error(NeonizeGap.JOIN_APPROVAL_MODE)
         if change.admin_only_add_member is not None:
-            raise Unsupported("adminOnlyAddMember cannot be changed with neonize 0.5.2 (it exports no "
-                              "SetGroupMemberAddMode); nothing was changed")
+            raise gap_error(NeonizeGap.MEMBER_ADD_MODE)
         jid = device_jid_proto(group)
         if change.admin_only_message is not None:
             await self._call("set group announce", "set_group_announce", jid, change.admin_only_message)
@@ -160,8 +159,7 @@ class GroupCalls:
         from neonize.utils.enum import ParticipantChange
 
         if action in (ParticipantAction.APPROVE, ParticipantAction.REJECT):
-            raise Unsupported(f"{action.value} of join requests is not possible with neonize 0.5.2 (it exports no "
-                              "UpdateGroupRequestParticipants)")
+            raise gap_error(NeonizeGap.JOIN_REQUESTS, action.value)
         change = {ParticipantAction.ADD: ParticipantChange.ADD, ParticipantAction.REMOVE: ParticipantChange.REMOVE,
                   ParticipantAction.PROMOTE: ParticipantChange.PROMOTE,
                   ParticipantAction.DEMOTE: ParticipantChange.DEMOTE}[action]
@@ -293,13 +291,10 @@ class GroupCalls:
         return results
 
     async def set_community_settings(self, community: str, who_can_add_groups: str) -> None:
-        raise Unsupported("who can add groups to a community cannot be changed with neonize 0.5.2 (it exports no "
-                          "call for the allow_non_admin_sub_group_creation setting, nor a raw IQ); nothing was "
-                          "changed")
+        raise gap_error(NeonizeGap.COMMUNITY_SETTINGS)
 
     async def deactivate_community(self, community: str) -> None:
-        raise Unsupported("a community cannot be deactivated with neonize 0.5.2 (it exports no call for it, nor a "
-                          "raw IQ); nothing was changed. Its groups can be unlinked one by one (communities/unlink)")
+        raise gap_error(NeonizeGap.COMMUNITY_DEACTIVATE)
 
 
 def _code(link: str) -> str:

@@ -9,6 +9,8 @@
 - Groups: a simulated group world (``groups.py``, kept in ``EngineContext.group_store``) with WhatsApp's rules
   and notifications; ``inject_group_event`` plays what other members do (spec in ``group_events.py``);
   communities on it (``communities.py``).
+- Channels: a simulated channel world (``newsletters.py``, kept in ``EngineContext.newsletter_store``);
+  ``inject_newsletter_event`` plays what other people do (spec in ``newsletters_events.py``).
 - Account: a simulated account world (``account.py``, kept in ``EngineContext.account_store``): which numbers
   exist (``numbers.py``), contacts, blocking, profile and privacy (``contacts.py``), chats (``chats.py``), what
   a send is refused and what it leaves behind (``traffic.py``), calls and contact events (``calls.py``);
@@ -65,6 +67,7 @@ from gateway.worker.engines.sandbox.engine_account import SandboxAccountCalls
 from gateway.worker.engines.sandbox.files import sandbox_file
 from gateway.worker.engines.sandbox.group_events import description_of, inject, subject_of
 from gateway.worker.engines.sandbox.groups import GroupWorld
+from gateway.worker.engines.sandbox.newsletters_calls import SandboxNewsletterCalls
 
 MAX_DOWNLOAD_LENGTH = 128 * 1024 * 1024  # the simulated phone's largest file (``downloadLength``)
 
@@ -73,7 +76,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class SandboxEngine(SandboxAccountCalls):
+class SandboxEngine(SandboxNewsletterCalls, SandboxAccountCalls):
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
         s = ctx.settings
@@ -86,6 +89,7 @@ class SandboxEngine(SandboxAccountCalls):
         self.phone: str | None = ctx.device_jid.split(":")[0].split("@")[0] if ctx.device_jid else None
         self.connected = False
         self.running = False
+        self.connected_through: str | None = None  # the proxy (masked) the last connect went through
         self.qr: str | None = None
         self.pair_code: tuple[str, str] | None = None
         self.sent: list[Outgoing] = []
@@ -112,6 +116,7 @@ class SandboxEngine(SandboxAccountCalls):
     # lifecycle ------------------------------------------------------------------------------------
     async def connect(self) -> None:
         await self.account.load()  # ``phone_records`` answers from memory
+        self.connected_through = self.ctx.proxy.masked() if self.ctx.proxy else None  # simulated: no dial
         self.running = True
         if self.phone:
             self._connected()
@@ -183,6 +188,7 @@ class SandboxEngine(SandboxAccountCalls):
         finally:
             self.in_send -= 1
         admin = await self._deletes_as_admin(outgoing)
+        await self.check_newsletter_post(outgoing.to)  # a channel: its owner and admins post
         async with self.account.change():
             plan = traffic.check(self.account, outgoing, group_admin=admin)  # what WhatsApp refuses
             message_id = new_message_id(self.rng)

@@ -16,8 +16,8 @@ Records (``sandbox/phone``): ``edits`` (``id``, ``chat``, ``editedId``, ``text``
 (``id``, ``chat``, ``messageId``, ``fromMe``, ``sender``), ``statuses`` (``id``, ``type``, ``text``),
 ``statusReplies`` (``id``, ``to``, ``statusId``, ``author``, ``type``), ``forwards`` (``id``, ``to``,
 ``messageId``, ``sourceChat``, ``type``).
-Receipts: ``SENT`` → ``RECEIVED`` → ``READ``; only ``SENT`` for a delete, a status, or a number not on
-WhatsApp; no ``READ`` in a chat (not a group) while the phone's ``readreceipts`` privacy is ``none``
+Receipts: ``SENT`` → ``RECEIVED`` → ``READ``; only ``SENT`` for a delete, a status, a channel, or a number
+not on WhatsApp; no ``READ`` in a chat (not a group) while the phone's ``readreceipts`` privacy is ``none``
 (WhatsApp's receipts go both ways).
 """
 
@@ -75,6 +75,8 @@ def check(world: AccountWorld, out: Outgoing, *, group_admin: bool) -> SendPlan:
         return SendPlan((ReceiptStatus.SENT,))
     if out.edit_id is not None:
         _check_edit(world, out)
+    if server == "newsletter":  # a channel has no per-reader receipts
+        return SendPlan((ReceiptStatus.SENT,))
     if server == "s.whatsapp.net" and not numbers.exists(user):
         return SendPlan((ReceiptStatus.SENT,))
     if not is_group and not world.profile.sends_read_receipts():
