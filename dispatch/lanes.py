@@ -16,10 +16,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dispatch.attempts import AttemptBook
 from dispatch.deliver import Deliverer, sign
 from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RECORD_RETRIES, RETRIED
 from dispatch.policy import CircuitBreaker, RetryPolicy
-from dispatch.store import Delivery, DispatchStore
+from dispatch.store import Attempt, Delivery, DispatchStore
 from gateway.core.config import Settings
 from gateway.core.ids import instance_token, webhook_secret
 from gateway.core.models import CallbackKind, Instance
@@ -46,6 +47,7 @@ class Lanes:
     def __init__(self, settings: Settings, store: DispatchStore, deliverer: Deliverer, load: InstanceLoader) -> None:
         self.settings = settings
         self.store = store
+        self.book = AttemptBook(store)
         self.deliverer = deliverer
         self.load = load
         self.policy = RetryPolicy.from_settings(settings)
@@ -196,11 +198,11 @@ class Lanes:
         The outcome is held here meanwhile, so a Postgres outage costs no repeated POSTs; only a crash
         during the outage can repeat one (the receiver de-duplicates on ``webhook-id``).
         """
+        attempt = Attempt(d, url, status, latency_ms, error, outcome)
         delay = 0.2
         while True:
             try:
-                await asyncio.shield(self.store.attempt(d, url=url, status=status, latency_ms=latency_ms,
-                                                        error=error, outcome=outcome))
+                await asyncio.shield(self.book.record(attempt))
                 return
             except asyncio.CancelledError:
                 raise
@@ -238,3 +240,4 @@ class Lanes:
 
     async def close(self) -> None:
         await self.stop_instances(set(self.lanes))
+        await self.book.close()

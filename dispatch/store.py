@@ -54,6 +54,18 @@ class Delivery:
     instance: Instance | None = field(default=None, compare=False)  # as read at persist time, if fresh
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One POST of a delivery and what came of it."""
+
+    delivery: Delivery
+    url: str
+    status: int | None
+    latency_ms: int
+    error: str | None
+    outcome: str | None  # 'delivered' / 'dead' close the delivery; None: it will be tried again
+
+
 def _delivery(row: Any) -> Delivery:
     return Delivery(id=row["id"], instance_id=row["instance_id"], partition=row["partition"], hook=row["hook"],
                     webhook_id=row["webhook_id"], payload=bytes(row["payload"]), attempts=row["attempts"],
@@ -239,27 +251,28 @@ class DispatchStore:
             "AND state = 'pending' AND id > $3 ORDER BY id LIMIT $4", partition, instance_id, after_id, limit)
         return [_delivery(r) for r in rows]
 
-    _ATTEMPT = (
-        "WITH attempt AS (INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
-        "VALUES ($1, $5, $2, $6, $3)) "
-        "UPDATE deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3, "
-        "first_try_at = coalesce(first_try_at, now()), state = coalesce($4, state), "
-        "delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1")
+    # One statement for a batch (at most one attempt per delivery: a lane has one POST in flight): the attempts'
+    # log, the dead letters of those that died and the deliveries' state, all or nothing.
+    _ATTEMPTS = (
+        "WITH a AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], "
+        "$7::text[], $8::text[]) AS t(id, status, error, outcome, url, latency_ms, instance_id, hook)), "
+        "logged AS (INSERT INTO delivery_attempts (delivery_id, url, status, latency_ms, error) "
+        "SELECT id, url, status, latency_ms, error FROM a), "
+        "dead AS (INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) "
+        "SELECT id, instance_id, hook, coalesce(error, 'HTTP ' || status) FROM a WHERE outcome = 'dead' "
+        "ON CONFLICT (delivery_id) DO UPDATE SET reason = EXCLUDED.reason, replayed_at = NULL, created_at = now()) "
+        "UPDATE deliveries d SET attempts = d.attempts + 1, last_status = a.status, last_error = a.error, "
+        "first_try_at = coalesce(d.first_try_at, now()), state = coalesce(a.outcome, d.state), "
+        "delivered_at = CASE WHEN a.outcome = 'delivered' THEN now() ELSE d.delivered_at END "
+        "FROM a WHERE d.id = a.id")
 
-    async def attempt(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
-                      outcome: str | None) -> None:
-        """Record one attempt; ``outcome`` 'delivered' / 'dead' closes the delivery. One statement, so one round
-        trip (no BEGIN/COMMIT) unless the delivery dies: then its dead letter is written in the same transaction."""
-        args = (d.id, status, error, outcome, url, latency_ms)
-        if outcome != "dead":
-            await self.db.pool.execute(self._ATTEMPT, *args)
-            return
-        async with self.db.pool.acquire() as conn, conn.transaction():
-            await conn.execute(self._ATTEMPT, *args)
-            await conn.execute(
-                "INSERT INTO dead_letters (delivery_id, instance_id, hook, reason) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (delivery_id) DO UPDATE SET reason = EXCLUDED.reason, replayed_at = NULL, "
-                "created_at = now()", d.id, d.instance_id, d.hook, error or f"HTTP {status}")
+    async def attempts(self, batch: list[Attempt]) -> None:
+        """Record attempts (``AttemptBook`` batches them); an outcome 'delivered' or 'dead' closes its delivery, a
+        dead one gets its dead letter in the same statement."""
+        await self.db.pool.execute(
+            self._ATTEMPTS, [a.delivery.id for a in batch], [a.status for a in batch], [a.error for a in batch],
+            [a.outcome for a in batch], [a.url for a in batch], [a.latency_ms for a in batch],
+            [a.delivery.instance_id for a in batch], [a.delivery.hook for a in batch])
 
     async def skip(self, d: Delivery, reason: str) -> None:
         await self.db.pool.execute("UPDATE deliveries SET state = 'skipped', last_error = $2 WHERE id = $1",

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from dispatch import transform_commerce as tc
+from dispatch import transform_interactive as ti
 from gateway.core import content as c
+from gateway.core import content_commerce as cc
+from gateway.core import content_interactive as ci
 from gateway.core.events import (
     Address,
     ChatNotified,
@@ -129,6 +133,38 @@ def content_object(body: c.Content, view_once: bool, ctx_phone: str) -> tuple[st
     if isinstance(body, c.ListResponse):
         return "listResponseMessage", {"message": body.text, "title": body.title,
                                        "selectedRowId": body.selected_row_id}
+    if isinstance(body, cc.Product):  # commerce: transform_commerce.py
+        return "product", tc.product(body)
+    if isinstance(body, cc.CatalogLink):
+        return "text", tc.catalog_link(body)
+    if isinstance(body, cc.Order):
+        return "order", tc.order(body)
+    if isinstance(body, cc.OrderRequest):
+        return "reviewAndPay", tc.review(body.order, request=True)
+    if isinstance(body, cc.OrderUpdate):
+        return "reviewOrder", tc.order_update(body)
+    if isinstance(body, cc.PaymentRequest):
+        return "requestPayment", tc.payment_request(body)
+    if isinstance(body, cc.PaymentSent):
+        return "sendPayment", {"paymentInfo": tc.payment_info(body.info)}
+    if isinstance(body, ci.Pin):  # pins, events, interactive: transform_interactive.py
+        return "pinMessage", ti.pin_message(body)
+    if isinstance(body, ci.Event | ci.EventEdit):
+        return "event", ti.event(body)
+    if isinstance(body, ci.EventResponse):
+        return "eventResponse", ti.event_response(body, ctx_phone)
+    if isinstance(body, ci.PixKey):
+        return "pixKeyMessage", ti.pix_key(body)
+    if isinstance(body, ci.Carousel):
+        return "carouselMessage", ti.carousel(body)
+    if isinstance(body, c.ButtonList):
+        return "buttonsMessage", ti.buttons_message(body)
+    if isinstance(body, ci.Template | ci.CopyCode):
+        return "hydratedTemplate", ti.hydrated_template(body)
+    if isinstance(body, ci.TextFromAd):
+        return "text", ti.ad_text(body)
+    if isinstance(body, ci.StatusReply):
+        return "statusImage", ti.status_image(body)
     return None
 
 
@@ -188,6 +224,7 @@ def received(ev: MessageReceived, ctx: Context, *, from_api: bool = False, statu
     obj = content_object(ev.content, ev.view_once, sender_id.split("@")[0] if "@lid" not in sender_id else sender_id)
     if obj is not None:
         payload[obj[0]] = obj[1]
+        payload.update(ti.beside(body))  # a status reply's text, an ad's context
     return payload
 
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from gateway.core.config import Settings
+from gateway.infra.db.database import Database
 from gateway.infra.db.migrate import migrate
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN, Api, cleanup, make_settings, open_api
@@ -49,3 +50,13 @@ async def stack(settings: Settings) -> AsyncIterator[Stack]:
     """api + worker + dispatcher in this event loop, fast timings, a real webhook receiver."""
     async for s in open_stack(fast(settings)):
         yield s
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """A small pool on the test's own schema, for tests that read or write Postgres directly."""
+    database = await Database.connect(settings, max_size=2)
+    try:
+        yield database
+    finally:
+        await database.close()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI
 
 from gateway.api import (
+    business,
+    catalogs,
+    chat_messages,
     chats,
     communities,
     contacts,
@@ -24,16 +28,21 @@ from gateway.api import (
     partner,
     profile,
     queue,
+    restore_session,
     sandbox,
     send,
+    send_commerce,
+    send_interactive,
     status,
     unsupported,
     webhooks,
 )
+from gateway.api.auth_cache import AuthCache
 from gateway.api.errors import install_error_handlers
 from gateway.api.guard import InputGuard
 from gateway.api.middleware import BodyLimit, RequestContext
 from gateway.api.openapi import install_openapi
+from gateway.api.send_fast import SendFastPath
 from gateway.api.state import AppState
 from gateway.core.config import Settings
 from gateway.core.ids import hash_token
@@ -42,6 +51,7 @@ from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
+from gateway.infra.db.outbox_batch import EnqueueBatcher
 from gateway.infra.kv.auth_guard import AuthGuard
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.sessions import DashboardSessions
@@ -58,12 +68,36 @@ async def _connect_bus_forever(zg: AppState, url: str) -> None:
     while zg.bus is None:
         try:
             bus = await Bus.connect(url, name="zapgate-api")
+            await bus.subscribe(zg.names.auth_forget_subject, _forget(zg))
             zg.bus = bus
             log.info("connected to NATS")
         except Exception as exc:
             log.warning("NATS not reachable (%s); retrying in %.1fs", type(exc).__name__, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10)
+
+
+def _forget(zg: AppState) -> Callable[[bytes], Awaitable[None]]:
+    async def forget(data: bytes) -> None:
+        zg.auth_cache.forget(data.decode(errors="replace"))
+
+    return forget
+
+
+def _limits(settings: Settings, redis: Any, names: Names) -> tuple[RateLimiter | None, AuthGuard | None]:
+    """The per-instance send limit and the failed-authentication guard, each None when turned off."""
+    limiter = (RateLimiter(redis, names, settings.send_rate_per_s, settings.send_burst)
+               if settings.send_rate_per_s > 0 else None)
+    guard = (AuthGuard(redis, names, settings.auth_failures_per_minute, settings.auth_block_s)
+             if settings.auth_failures_per_minute > 0 else None)
+    return limiter, guard
+
+
+def _enqueues(settings: Settings, db: Database) -> EnqueueBatcher | None:
+    if settings.api_enqueue_batches == 0:
+        return None
+    return EnqueueBatcher(db, cap=settings.queue_cap, key_ttl_s=settings.idempotency_key_ttl_s,
+                          in_flight=settings.api_enqueue_batches)
 
 
 async def _bootstrap_partner(zg: AppState, settings: Settings) -> None:
@@ -86,6 +120,16 @@ async def _close_bus(zg: AppState) -> None:
         await zg.bus.close()
 
 
+# In matching order: the send routes first (the hottest are matched before the ~250 others), the 501s last.
+ROUTERS = (
+    send.router, health.router, media.router, webhooks.partner_router, partner.router, instance_admin.router,
+    instance.router, sandbox.router, webhooks.router, queue.router, groups.router, communities.router,
+    newsletters.router, newsletters_sandbox.router, catalogs.router, restore_session.router, business.router,
+    contacts.router, chats.router, profile.router, status.router, send_commerce.router, send_interactive.router,
+    chat_messages.router, unsupported.router,
+)
+
+
 def create_app(settings: Settings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -97,15 +141,15 @@ def create_app(settings: Settings) -> FastAPI:
             redis = connect_redis(settings.redis_url)
             state = StateStore(redis, names)
             stack.push_async_callback(state.close)
-            limiter = (RateLimiter(redis, names, settings.send_rate_per_s, settings.send_burst)
-                       if settings.send_rate_per_s > 0 else None)
             media = MediaService(settings, build_store(settings), MediaIndex(db))
             stack.push_async_callback(media.close)
-            guard = (AuthGuard(redis, names, settings.auth_failures_per_minute, settings.auth_block_s)
-                     if settings.auth_failures_per_minute > 0 else None)
+            limiter, guard = _limits(settings, redis, names)
             zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db), state=state,
                           bus=None, media=media, rate_limiter=limiter, auth_guard=guard,
-                          dashboard_sessions=DashboardSessions(redis, names, settings.dashboard_session_ttl_s))
+                          dashboard_sessions=DashboardSessions(redis, names, settings.dashboard_session_ttl_s),
+                          auth_cache=AuthCache(settings.auth_cache_s), enqueues=_enqueues(settings, db))
+            if zg.enqueues is not None:
+                stack.push_async_callback(zg.enqueues.close)  # after the last request, before the pool closes
             app.state.zg = zg
             await _bootstrap_partner(zg, settings)
             stack.push_async_callback(_close_bus, zg)
@@ -121,27 +165,12 @@ def create_app(settings: Settings) -> FastAPI:
                   redoc_url=None, openapi_url="/openapi.json")
     install_error_handlers(app)
     install_openapi(app)
-    app.include_router(send.router)  # first: the hottest routes are matched before the ~250 others
-    app.include_router(health.router)
-    app.include_router(media.router)
-    app.include_router(webhooks.partner_router)
-    app.include_router(partner.router)
-    app.include_router(instance_admin.router)
-    app.include_router(instance.router)
-    app.include_router(sandbox.router)
-    app.include_router(webhooks.router)
-    app.include_router(queue.router)
-    app.include_router(groups.router)
-    app.include_router(communities.router)
-    app.include_router(newsletters.router)
-    app.include_router(newsletters_sandbox.router)
-    app.include_router(contacts.router)
-    app.include_router(chats.router)
-    app.include_router(profile.router)
-    app.include_router(status.router)
-    app.include_router(unsupported.router)
+    for router in ROUTERS:
+        app.include_router(router)
     dashboard.install(app)
-    app.add_middleware(InputGuard)  # innermost: sees bodies BodyLimit already bounded
+    if settings.api_fast_sends:
+        app.add_middleware(SendFastPath, fastapi=app)  # innermost: bodies bounded and checked already
+    app.add_middleware(InputGuard)  # sees bodies BodyLimit already bounded
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

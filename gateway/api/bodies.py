@@ -263,7 +263,9 @@ class SandboxScan(Doc):
 
 InboundType = Literal["text", "image", "audio", "video", "ptv", "document", "sticker", "location", "liveLocation",
                       "contact", "reaction", "poll", "pollVote", "buttonsResponse", "listResponse", "revoke",
-                      "unknown", "ciphertext"]
+                      "unknown", "ciphertext", "product", "order", "requestPayment", "sendPayment", "pinMessage",
+                      "event", "eventResponse", "pixKeyMessage", "buttonsMessage", "hydratedTemplate",
+                      "carouselMessage"]
 
 
 class SandboxInbound(Doc):

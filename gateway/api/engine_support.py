@@ -57,4 +57,28 @@ NEONIZE_ROUTE_GAPS: dict[tuple[str, str], tuple[RouteGap, ...]] = {
         (("POST", "/newsletter/transfer-ownership/{newsletterId}"), NeonizeGap.CHANNEL_ADMINS))},
     **{("POST", f"/send-{kind}"): (_CHANNEL_MEDIA,) for kind in (
         "image", "audio", "video", "ptv", "sticker", "gif", "document/{extension}")},
+    **{route: (RouteGap(NeonizeGap.CATALOG_READ, whole=True),) for route in (
+        ("GET", "/catalogs"), ("POST", "/catalogs"), ("GET", "/catalogs/{phone}"), ("POST", "/catalogs/{phone}"),
+        ("GET", "/products/{productId}"), ("GET", "/catalogs/collection"),
+        ("GET", "/catalogs/collection-products/{phone}"))},
+    **{route: (RouteGap(NeonizeGap.CATALOG_EDIT, whole=True),) for route in (
+        ("POST", "/products"), ("DELETE", "/products/{productId}"), ("POST", "/catalogs/collection"),
+        ("POST", "/catalogs/collection-edit/{collectionId}"), ("DELETE", "/catalogs/collection/{collectionId}"),
+        ("POST", "/catalogs/collection/add-product"), ("POST", "/catalogs/collection/remove-product"),
+        ("POST", "/catalogs/config"))},
+    ("POST", "/send-product"): (RouteGap(NeonizeGap.PRODUCT_MESSAGE, whole=True),),
+    **{("POST", path): (RouteGap(NeonizeGap.ORDER_MESSAGE, whole=True),) for path in (
+        "/order-status-update", "/order-payment-update")},
+    ("POST", "/send-event"): (RouteGap(NeonizeGap.EVENT_CALL_LINK, whole=False, when="with event.callLinkType"),),
+    ("POST", "/send-edit-event"): (RouteGap(NeonizeGap.EVENT_EDIT, whole=True),),
+    ("POST", "/send-event-response"): (RouteGap(NeonizeGap.EVENT_RESPONSE, whole=True),),
+    ("GET", "/tags"): (RouteGap(NeonizeGap.LABELS_READ, whole=True),),
+    **{route: (RouteGap(NeonizeGap.LABELS_WRITE, whole=True),) for route in (
+        ("POST", "/business/create-tag"), ("POST", "/business/edit-tag/{tagId}"), ("DELETE", "/business/tag/{tagId}"),
+        ("PUT", "/chats/{phone}/tags/{tagId}/add"), ("PUT", "/chats/{phone}/tags/{tagId}/remove"))},
+    ("POST", "/chats/{phone}/notes"): (RouteGap(NeonizeGap.CHAT_NOTES, whole=True),),
+    ("GET", "/business/profile"): (RouteGap(NeonizeGap.BUSINESS_PROFILE_READ, whole=True),),
+    **{("POST", f"/business/{path}"): (RouteGap(NeonizeGap.BUSINESS_PROFILE_WRITE, whole=True),) for path in (
+        "company-description", "company-email", "company-address", "company-websites", "hours", "categories")},
+    ("GET", "/business/available-categories"): (RouteGap(NeonizeGap.BUSINESS_CATEGORIES, whole=True),),
 }

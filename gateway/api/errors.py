@@ -48,7 +48,7 @@ def outage_of(exc: BaseException) -> str | None:
     return next((service for service, kinds in OUTAGES if isinstance(exc, kinds)), None)
 
 
-def _outage_response(exc: BaseException) -> JsonResponse | None:
+def outage_response(exc: BaseException) -> JsonResponse | None:
     service = outage_of(exc)
     if service is None:
         return None
@@ -76,7 +76,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JsonResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
     async def _outage(_request: Request, exc: Exception) -> JsonResponse:
-        response = _outage_response(exc)
+        response = outage_response(exc)
         assert response is not None  # registered for outage classes only
         return response
 
@@ -87,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
-        if (response := _outage_response(exc)) is not None:  # raised outside a route (in a middleware)
+        if (response := outage_response(exc)) is not None:  # raised outside a route (in a middleware)
             return response
         log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
         return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"},

@@ -144,6 +144,7 @@ async def rotate_token(instance_id: str, partner: PartnerDep, zg: State) -> dict
     token = instance_token(zg.settings.secret_key.get_secret_value(), inst.id, inst.token_version + 1)
     if not await zg.instances.rotate_token(inst.id, partner.id, inst.token_version, hash_token(token)):
         raise Conflict("the token was rotated or the instance deleted meanwhile; retry")
+    await zg.forget_instance(inst.id)
     return {"id": inst.id, "token": token}
 
 
@@ -151,6 +152,7 @@ async def rotate_token(instance_id: str, partner: PartnerDep, zg: State) -> dict
 async def delete_instance(instance_id: str, partner: PartnerDep, zg: State) -> Response:
     inst = await owned_instance(zg, instance_id, partner.id)
     await zg.instances.soft_delete(inst.id, partner.id)
+    await zg.forget_instance(inst.id)
     if zg.bus is not None:  # wake placement now; without NATS the workers' placement loop finds it anyway
         with contextlib.suppress(Exception):
             await zg.bus.publish(zg.names.placement_subject, inst.id.encode())

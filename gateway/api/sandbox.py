@@ -95,6 +95,7 @@ class SandboxPhone(Doc):
     calls: list[dict[str, Any]]
     rejectedCalls: list[dict[str, Any]]
     reports: list[dict[str, Any]]
+    commerce: list[dict[str, Any]] = Field(default_factory=list, description="products, catalogs, orders sent")
 
 
 def _inline_doc(body: type[BaseModel], *, ok: type[BaseModel], fails: tuple[int, ...]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from fastapi.responses import Response as RawResponse
 
 from gateway.api.answers import Sent
-from gateway.api.auth import InstanceDep, State, instance_auth
+from gateway.api.auth import SendInstanceDep, State, send_instance_auth
 from gateway.api.bodies import SEND_BODIES, ReadMessage, SendDocument
 from gateway.api.instance import control
 from gateway.api.openapi import CLIENT_TOKEN, CONTROL_FAILS, INSTANCE_ERRORS, doc
@@ -30,11 +30,12 @@ from gateway.core.models import Instance
 from gateway.core.phones import phone_to_jid
 from gateway.infra.db.originals import Originals
 from gateway.infra.db.outbox import OutboxStore
+from gateway.infra.db.outbox_batch import QueuedSend
 from gateway.ops.metrics import OUTBOX_QUEUED
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/instances/{instance_id}/token/{token}", tags=["send"],
-                   dependencies=[Depends(instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
+                   dependencies=[Depends(send_instance_auth), Depends(CLIENT_TOKEN)], responses=INSTANCE_ERRORS)
 SEND_FAILS = (429, 502)  # rate limit or queue full; a media URL that could not be fetched
 Json = Annotated[Any, Body()]
 
@@ -61,10 +62,15 @@ async def enqueue(zg: AppState, instance: Instance, req: SendRequest, key: str |
         if req.media_max_bytes is not None and ref.file_length > req.media_max_bytes:
             raise InvalidInput(f"is larger than {req.media_max_bytes} bytes", field=req.media_field)
     outgoing = dataclasses.replace(req.outgoing, content=body, zaap_id=zaap_id)
-    answered, queued = await OutboxStore(zg.db).enqueue(
-        zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
-        media=None, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
-        cap=zg.settings.queue_cap, idempotency_key=key, key_ttl_s=zg.settings.idempotency_key_ttl_s)
+    if zg.enqueues is not None:
+        answered, queued = await zg.enqueues.enqueue(QueuedSend(
+            zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
+            delay_message=req.delay_message_s, delay_typing=req.delay_typing_s, idempotency_key=key))
+    else:
+        answered, queued = await OutboxStore(zg.db).enqueue(
+            zaap_id=zaap_id, instance_id=instance.id, kind=req.kind, phone=req.phone, payload=dumps(outgoing),
+            media=None, delay_message=req.delay_message_s, delay_typing=req.delay_typing_s,
+            cap=zg.settings.queue_cap, idempotency_key=key, key_ttl_s=zg.settings.idempotency_key_ttl_s)
     if queued:
         OUTBOX_QUEUED.inc()
         await _ring(zg, instance.id)
@@ -88,10 +94,15 @@ def _body(raw: Any) -> dict[str, Any]:
     return raw
 
 
+async def accept(zg: AppState, instance: Instance, action: str, raw: Any, key: str | None = None) -> dict[str, str]:
+    """One send route's work once the caller is authenticated (also ``send_fast.SendFastPath``'s)."""
+    req = parse_send(action, _body(raw), max_media_bytes=zg.settings.max_media_bytes)
+    return await enqueue(zg, instance, req, key)
+
+
 def _route(action: str) -> None:
-    async def send(instance: InstanceDep, zg: State, body: Json, key: IdempotencyKey = None) -> dict[str, str]:
-        req = parse_send(action, _body(body), max_media_bytes=zg.settings.max_media_bytes)
-        return await enqueue(zg, instance, req, key)
+    async def send(instance: SendInstanceDep, zg: State, body: Json, key: IdempotencyKey = None) -> dict[str, str]:
+        return await accept(zg, instance, action, body, key)
 
     send.__name__ = action.replace("-", "_")
     router.post(f"/{action}", **doc(SEND_BODIES[action], ok=Sent, fails=SEND_FAILS))(send)
@@ -102,14 +113,14 @@ for _action in PARSERS:
 
 
 @router.post("/send-document/{extension}", **doc(SendDocument, ok=Sent, fails=SEND_FAILS))
-async def send_document(instance: InstanceDep, zg: State, body: Json,
+async def send_document(instance: SendInstanceDep, zg: State, body: Json,
                         extension: Annotated[str, Path(max_length=10)], key: IdempotencyKey = None) -> dict[str, str]:
     req = parse_send("send-document", _body(body), max_media_bytes=zg.settings.max_media_bytes, extension=extension)
     return await enqueue(zg, instance, req, key)
 
 
 @router.delete("/messages", **doc(status=204, fails=(404, 429)))
-async def delete_message(instance: InstanceDep, zg: State, *,
+async def delete_message(instance: SendInstanceDep, zg: State, *,
                          message_id: Annotated[str | None, Query(alias="messageId", max_length=128)] = None,
                          phone: Annotated[str | None, Query(max_length=64)] = None,
                          owner: Annotated[str, Query(pattern="^(true|false)$")] = "true",
@@ -138,7 +149,7 @@ async def _author(zg: AppState, instance: Instance, message_id: str) -> str | No
 
 
 @router.post("/read-message", **doc(ReadMessage, status=204, fails=CONTROL_FAILS))
-async def read_message(instance: InstanceDep, zg: State, body: Json) -> Response:
+async def read_message(instance: SendInstanceDep, zg: State, body: Json) -> Response:
     raw = _body(body)
     chat = phone_to_jid(raw.get("phone"))
     message_id = raw.get("messageId")

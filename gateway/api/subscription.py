@@ -80,6 +80,7 @@ async def cancel(instance_id: str, token: Token, partner: PartnerDep, zg: State)
     gateway): it is logged out, its queue dropped, its history kept per retention."""
     inst = await _instance(zg, instance_id, token, partner)
     await zg.instances.soft_delete(inst.id, partner.id)
+    await zg.forget_instance(inst.id)
     if zg.bus is not None:  # wake placement now; without NATS the workers' placement loop finds it anyway
         with contextlib.suppress(Exception):
             await zg.bus.publish(zg.names.placement_subject, inst.id.encode())

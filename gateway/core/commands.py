@@ -24,6 +24,8 @@ class Action(StrEnum):
     GROUP = "group"  # args: {"op": <GroupOp>, ...}
     ACCOUNT = "account"  # args: {"op": <AccountOp>, ...} (contacts, chats, profile, privacy)
     NEWSLETTER = "newsletter"  # args: {"op": <NewsletterOp>, ...} (channels)
+    CATALOG = "catalog"  # args: {"op": <CatalogOp>, ...} (WhatsApp Business products and collections)
+    BUSINESS = "business"  # args: {"op": <BusinessOp>, ...} (WhatsApp Business labels, notes, company profile)
     SETTINGS = "settings"  # the instance's settings changed in Postgres: read them again
     SANDBOX_SCAN = "sandbox.scan"
     SANDBOX_INBOUND = "sandbox.inbound"

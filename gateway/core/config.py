@@ -73,7 +73,8 @@ class Settings(BaseSettings):
     redis_prefix: Annotated[str, Field(
         description="Prefix of every Redis key; separates several stacks or tests on one server",
     )] = "zapgate"
-    nats_url: Annotated[str, Field(description="NATS (JetStream) connection URL (nats:// or tls://)")] = (
+    nats_url: Annotated[str, Field(description="NATS (JetStream) connection URL (nats:// or tls://); several "
+                                               "servers of one cluster separated by commas")] = (
         "nats://127.0.0.1:4222"
     )
     nats_prefix: Annotated[str, Field(
@@ -202,6 +203,20 @@ class Settings(BaseSettings):
         ge=0, le=100_000, description="Failed authentications a client address may make in a minute before "
                                       "it is refused with 429 (0 = no limit)",
     )] = 20
+    api_fast_sends: Annotated[bool, Field(
+        description="Serve plain send requests (JSON object body, no Idempotency-Key) without FastAPI's request "
+                    "machinery: the same authentication, validation and queueing, about twice as fast",
+    )] = True
+    api_enqueue_batches: Annotated[int, Field(
+        ge=0, le=64, description="How many statements the api runs at once to commit accepted sends; sends that "
+                                 "arrive meanwhile share the next statement (group commit). 0 = one statement "
+                                 "per send",
+    )] = 4
+    auth_cache_s: Annotated[float, Field(
+        ge=0, le=10, description="How long the api keeps a send's instance lookup and its address's clean check "
+                                 "in memory, in seconds (0 = ask Postgres and Redis on every send). A deleted "
+                                 "instance or rotated token is dropped at once everywhere NATS reaches",
+    )] = 1.0
     auth_block_s: Annotated[int, Field(
         ge=1, le=86_400, description="How long a client address over the failed-authentication limit is refused",
     )] = 60
@@ -345,7 +360,9 @@ class Settings(BaseSettings):
     @field_validator("nats_url")
     @classmethod
     def _nats_url(cls, v: str) -> str:
-        return _check_url(v, ("nats", "tls"), "ZAPGATE_NATS_URL")
+        for server in v.split(","):
+            _check_url(server.strip(), ("nats", "tls"), "ZAPGATE_NATS_URL")
+        return v
 
     @field_validator("public_url", "s3_endpoint")
     @classmethod

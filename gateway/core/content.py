@@ -4,26 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from gateway.core import media_ref
+from gateway.core.content_commerce import (
+    COMMERCE_TYPES,
+    CatalogLink,
+    Order,
+    OrderRequest,
+    OrderUpdate,
+    PaymentRequest,
+    PaymentSent,
+    Product,
+)
+from gateway.core.content_interactive import (
+    INTERACTIVE_TYPES,
+    Carousel,
+    CopyCode,
+    Event,
+    EventEdit,
+    EventResponse,
+    Pin,
+    PixKey,
+    StatusReply,
+    Template,
+    TextFromAd,
+)
 
-@dataclass(frozen=True, slots=True)
-class MediaRef:
-    """Where a media file is: WhatsApp's encrypted copy (inbound) or our stored/fetched copy."""
-
-    mime_type: str = ""
-    file_length: int = 0
-    sha256_hex: str = ""
-    direct_path: str = ""
-    url: str | None = None  # our stored URL once downloaded (or the partner's URL, outbound, before fetching)
-    thumbnail_b64: str | None = None  # WhatsApp's embedded JPEG thumbnail
-    media_key_b64: str = ""  # WhatsApp's decryption key (inbound)
-    enc_sha256_hex: str = ""
-    key: str = ""  # our media store key once stored
-    thumbnail_url: str | None = None
-    download_error: bool = False
-    download_error_reason: str = ""  # set when the download is refused for good (``TOO_LARGE``); "" = may retry
-
-
-TOO_LARGE = "TOO_LARGE"  # an inbound file over ``inbound_media_max_bytes``: declared, or seen while downloading
+MediaRef = media_ref.MediaRef  # kept in media_ref.py (content_interactive uses it too); c.MediaRef as before
+TOO_LARGE = media_ref.TOO_LARGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,11 +232,14 @@ OUTGOING_TYPES: tuple[type, ...] = (Link, ListOption, OptionList, Button, Button
 
 Content = (Text | Image | Audio | Video | Ptv | Document | Sticker | Location | LiveLocation | Contact
            | Contacts | Reaction | Poll | PollVote | ButtonsResponse | ListResponse | Unsupported
-           | Link | OptionList | ButtonList | Forward | Revoke)
+           | Link | OptionList | ButtonList | Forward | Revoke
+           | Product | CatalogLink | Order | OrderRequest | OrderUpdate | PaymentRequest | PaymentSent
+           | Pin | Event | EventEdit | EventResponse | PixKey | CopyCode | Carousel | Template | StatusReply
+           | TextFromAd)
 
 CONTENT_TYPES: tuple[type, ...] = (Text, Image, Audio, Video, Ptv, Document, Sticker, Location, LiveLocation,
                                    Contact, Contacts, Reaction, Poll, PollVote, ButtonsResponse, ListResponse,
-                                   Unsupported, *OUTGOING_TYPES)
+                                   Unsupported, *OUTGOING_TYPES, *COMMERCE_TYPES, *INTERACTIVE_TYPES)
 
 
 def media_of(body: Content) -> MediaRef | None:
@@ -240,6 +250,8 @@ def media_of(body: Content) -> MediaRef | None:
         return body.image
     if isinstance(body, ButtonList):
         return body.image or body.video
+    if isinstance(body, CopyCode | Template | StatusReply):
+        return body.media
     return None
 
 
@@ -250,4 +262,6 @@ def with_media(body: Content, media: MediaRef) -> Content:
         return replace(body, image=media)
     if isinstance(body, ButtonList):
         return replace(body, image=media) if body.image is not None else replace(body, video=media)
+    if isinstance(body, CopyCode | Template | StatusReply):
+        return replace(body, media=media)
     return body

@@ -9,7 +9,11 @@ ZapgateError                         http_status()  body
 ├── InvalidInput                     400 naming the field                                 (field)
 ├── NotFound                         404
 │   ├── GroupNotFound                404 the instance is in no such group
-│   └── NewsletterNotFound           404 no such channel (or it was deleted)
+│   ├── NewsletterNotFound           404 no such channel (or it was deleted)
+│   ├── TagNotFound                  404 the account has no such label
+│   ├── CatalogNotFound              404 the number has no catalog
+│   ├── ProductNotFound              404 no such product in the catalog
+│   └── CollectionNotFound           404 no such collection in the catalog
 ├── LinkExpired                      403 a signed media link is invalid or expired
 ├── Conflict                         409
 ├── PayloadTooLarge                  413                                                  (limit)
@@ -309,6 +313,28 @@ class NotNewsletterAdmin(EngineError):
 @dataclass
 class NewsletterNotFound(NotFound):
     code: ClassVar[str] = "NEWSLETTER_NOT_FOUND"
+
+
+@dataclass
+class TagNotFound(NotFound):
+    code: ClassVar[str] = "TAG_NOT_FOUND"
+
+
+@dataclass
+class CatalogNotFound(NotFound):
+    """The number has no catalog (not a business account, or not on WhatsApp)."""
+
+    code: ClassVar[str] = "CATALOG_NOT_FOUND"
+
+
+@dataclass
+class ProductNotFound(NotFound):
+    code: ClassVar[str] = "PRODUCT_NOT_FOUND"
+
+
+@dataclass
+class CollectionNotFound(NotFound):
+    code: ClassVar[str] = "COLLECTION_NOT_FOUND"
 
 
 @dataclass

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -280,13 +281,29 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
 _REGISTRY: dict[str, type] = {cls.__name__: cls for cls in (*ENGINE_EVENTS, *CONTENT_TYPES, LabelChange)}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})
+
+
+@functools.cache
+def _plain_fields(cls: type) -> tuple[tuple[str, ...], str | None] | None:
+    """A dataclass's field names and its ``_t`` tag (None when not registered); None for other types."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls)), cls.__name__ if cls.__name__ in _REGISTRY else None
+
+
 def _to_plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if type(value).__name__ in _REGISTRY:
-            out["_t"] = type(value).__name__
+    cls: Any = type(value)
+    if cls in _SCALARS:
+        return value
+    shape = _plain_fields(cls)
+    if shape is not None:
+        names, tag = shape
+        out = {name: _to_plain(getattr(value, name)) for name in names}
+        if tag is not None:
+            out["_t"] = tag
         return out
-    if isinstance(value, tuple | list):
+    if cls is tuple or cls is list or isinstance(value, tuple | list):
         return [_to_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _to_plain(v) for k, v in value.items()}
@@ -294,35 +311,59 @@ def _to_plain(value: Any) -> Any:
 
 
 def _from_plain(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        if isinstance(value, dict) and "_t" in value:
-            return _build(_REGISTRY[value["_t"]], value)
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                return _from_plain(arg, value)
-    if origin is tuple:
-        (item_tp, *_rest) = typing.get_args(tp)
-        return tuple(_from_plain(item_tp, v) for v in value)
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return _build(tp, value)
-    if isinstance(tp, type) and issubclass(tp, StrEnum):
-        return tp(value)
+    return None if value is None else _decoder(tp)(value)
+
+
+def _same(value: Any) -> Any:
     return value
 
 
 @functools.cache
-def _fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass's fields with their resolved types (``get_type_hints`` is slow: once per class)."""
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A function turning the plain form of ``tp`` (never None) back into ``tp``, built once per type: the
+    type's shape is read here, not for every value."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        first = next(arg for arg in typing.get_args(tp) if arg is not type(None))
+        untagged = _decoder(first)
+
+        def union(value: Any) -> Any:
+            if isinstance(value, dict) and "_t" in value:
+                return _builder(_REGISTRY[value["_t"]])(value)
+            return untagged(value)
+
+        return union
+    if origin is tuple:
+        item = _decoder(typing.get_args(tp)[0])
+        if item is _same:
+            return tuple
+        return lambda value: tuple(None if v is None else item(v) for v in value)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _builder(tp)
+    if isinstance(tp, type) and issubclass(tp, StrEnum):
+        return tp
+    return _same
+
+
+@functools.cache
+def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """Build ``cls`` from its plain form: the fields' types resolved once (``get_type_hints`` is slow)."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    fields = tuple((f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls))
+
+    def build(data: dict[str, Any]) -> Any:
+        kwargs = {}
+        for name, decode_field in fields:
+            if name in data:
+                value = data[name]
+                kwargs[name] = value if value is None or decode_field is _same else decode_field(value)
+        return cls(**kwargs)
+
+    return build
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
-    kwargs = {name: _from_plain(tp, data[name]) for name, tp in _fields_of(cls) if name in data}
-    return cls(**kwargs)
+    return _builder(cls)(data)
 
 
 def dumps(obj: Any) -> bytes:

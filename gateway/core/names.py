@@ -56,6 +56,12 @@ class Names:
         """Core NATS broadcast: instances were created, deleted or their desired state changed."""
         return f"{self.nats_prefix}.placement"
 
+    @property
+    def auth_forget_subject(self) -> str:
+        """Core NATS broadcast: an instance was deleted or its token rotated (payload: its id); every api drops
+        what it cached of it (``gateway/api/auth_cache.py``)."""
+        return f"{self.nats_prefix}.auth.forget"
+
     # Redis
     def lease_key(self, instance: str) -> str:
         return f"{self.redis_prefix}:lease:{{{instance}}}"

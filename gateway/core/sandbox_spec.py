@@ -22,6 +22,9 @@ from gateway.core import content as c
 from gateway.core.errors import InvalidInput
 from gateway.core.events import Address, MessageReceived, PresenceState
 from gateway.core.phones import STATUS_BROADCAST, group_address, phone_address, validate_phone
+from gateway.core.sandbox_commerce import BUILDERS as COMMERCE_BUILDERS
+from gateway.core.sandbox_interactive import BUILDERS as INTERACTIVE_BUILDERS
+from gateway.core.sandbox_interactive import text_extras
 
 _GROUP = re.compile(r"\d{5,30}(-\d+)?(-group)?", re.ASCII)
 DEFAULT_PUSH_NAME = "Sandbox Contact"  # the engine puts the number's own push name in its place
@@ -84,8 +87,8 @@ def _options(spec: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _text(s: dict[str, Any], _id: str) -> c.Content:
-    return c.Text(_str(s, "message", required=True))
+def _text(s: dict[str, Any], mid: str) -> c.Content:
+    return text_extras(s, mid) or c.Text(_str(s, "message", required=True))  # from an ad, answering a status
 
 
 def _image(s: dict[str, Any], mid: str) -> c.Content:
@@ -182,6 +185,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any], str], c.Content]] = {
     "sticker": _sticker, "location": _location, "liveLocation": _live_location, "contact": _contact,
     "reaction": _reaction, "poll": _poll, "pollVote": _poll_vote, "buttonsResponse": _buttons,
     "listResponse": _list, "revoke": _revoke, "unknown": _unknown, "ciphertext": _ciphertext,
+    **COMMERCE_BUILDERS,  # product, order, requestPayment, sendPayment (``sandbox_commerce.py``)
+    **INTERACTIVE_BUILDERS,  # pins, events, PIX, buttons, templates, carousels (``sandbox_interactive.py``)
 }
 EDITABLE = ("text", "image", "video", "document")  # types an ``editMessageId`` may name a new version of
 

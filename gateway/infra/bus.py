@@ -33,6 +33,7 @@ from nats.js.errors import Error as JsError
 from gateway.core.errors import BusError, NoResponder
 
 log = logging.getLogger(__name__)
+UNSERVE_DRAIN_S = 5.0  # how long a stopping server may keep answering requests it already received
 
 Handler = Callable[[bytes], Awaitable[bytes]]
 
@@ -69,7 +70,7 @@ class Bus:
         first keeps the caller in charge.
         """
         await _reachable(url)
-        nc = await nats.connect(url, name=name, connect_timeout=3, max_reconnect_attempts=-1,
+        nc = await nats.connect(servers(url), name=name, connect_timeout=3, max_reconnect_attempts=-1,
                                 reconnect_time_wait=0.5, allow_reconnect=True, error_cb=_on_error)
         return cls(nc)
 
@@ -105,9 +106,17 @@ class Bus:
         self._subs.append(sub)
         return sub
 
-    async def unserve(self, sub: Any) -> None:
+    async def unserve(self, sub: Any, timeout_s: float = UNSERVE_DRAIN_S) -> None:
+        """Stop serving: no new request reaches us, and the ones already delivered are answered first.
+
+        nats-py runs a subscription's handlers one at a time in one task, and ``unsubscribe`` cancels that
+        task: the request being handled and those queued behind it were dropped without an answer, and each
+        caller waited for its whole timeout. Draining answers them (within ``timeout_s``), then unsubscribes.
+        """
         if sub in self._subs:
             self._subs.remove(sub)
+        with contextlib.suppress(NatsError, TimeoutError):
+            await asyncio.wait_for(sub.drain(), timeout_s)
         with contextlib.suppress(NatsError):
             await sub.unsubscribe()
 
@@ -129,10 +138,16 @@ class Bus:
             await self.nc.close()
 
 
+def servers(url: str) -> list[str]:
+    """The servers of a ``ZAPGATE_NATS_URL``: one URL, or several of one cluster separated by commas (nats-py
+    takes a list; it also learns the cluster's other servers from the one it reaches)."""
+    return [server.strip() for server in url.split(",") if server.strip()]
+
+
 async def _reachable(url: str, timeout_s: float = 3.0) -> None:
     """Some server of ``url`` (comma-separated list allowed) accepts TCP; else BusError."""
-    for server in url.split(","):
-        parts = urlsplit(server.strip())
+    for server in servers(url):
+        parts = urlsplit(server)
         try:
             async with asyncio.timeout(timeout_s):
                 _reader, writer = await asyncio.open_connection(parts.hostname or "127.0.0.1", parts.port or 4222)
@@ -151,7 +166,7 @@ async def probe_jetstream(url: str) -> str:
     try:
         # max_reconnect_attempts=0 makes nats-py retry a refused server forever; 1 gives up.
         async with asyncio.timeout(8):
-            await nc.connect(url, connect_timeout=2, max_reconnect_attempts=1, reconnect_time_wait=0,
+            await nc.connect(servers(url), connect_timeout=2, max_reconnect_attempts=1, reconnect_time_wait=0,
                              allow_reconnect=False, error_cb=_quiet)
     except (TimeoutError, NatsError, OSError):
         with contextlib.suppress(Exception):  # a refused login leaves the transport open otherwise

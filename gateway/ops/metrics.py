@@ -23,6 +23,7 @@ ENGINE_EVENTS = Counter("zapgate_engine_events_total", "Events emitted by engine
 CONTROL_REQUESTS = Counter("zapgate_control_requests_total", "Control requests answered", ["action", "ok"])
 EVENTS_CAPTURED = Counter("zapgate_events_captured_total", "Engine events accepted into capture", ["kind"])
 EVENTS_PUBLISHED = Counter("zapgate_events_published_total", "Events published to JetStream")
+FAST_SENDS = Counter("zapgate_api_fast_sends_total", "Send requests served by the api's fast path (send_fast.py)")
 OUTBOX_QUEUED = Counter("zapgate_outbox_queued_total", "Messages accepted into the send queue")
 OUTBOX_SENT = Counter("zapgate_outbox_sent_total", "Queued messages sent")
 OUTBOX_FAILED = Counter("zapgate_outbox_failed_total", "Queued messages that failed for good")

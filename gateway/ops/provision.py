@@ -370,7 +370,7 @@ class Provisioner:
         status = await bus.probe_jetstream(url)
         if status == "ok":
             return ServiceResult("nats", "reused")
-        parts = urlsplit(url)
+        parts = urlsplit(bus.servers(url)[0])  # a cluster's list: the first server is the one to start here
         host, port = parts.hostname or "127.0.0.1", parts.port or 4222
         if status == "no_jetstream":
             raise ProvisionError(f"NATS at {host}:{port} answers but JetStream is off (start it with -js)")

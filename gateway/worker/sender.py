@@ -22,8 +22,10 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from gateway.core import content as c
+from gateway.core import content_commerce as cc
 from gateway.core.commands import UNKNOWN, Outgoing
 from gateway.core.config import Settings
+from gateway.core.content_interactive import REFERS_TO_MESSAGE
 from gateway.core.errors import EngineError, NotConnected
 from gateway.core.events import EngineEvent, MessageReceived, MessageSent, PresenceState, loads
 from gateway.core.names import Names
@@ -33,6 +35,7 @@ from gateway.infra.db.originals import Originals
 from gateway.infra.db.outbox import OutboxRow, OutboxStore
 from gateway.ops.metrics import OUTBOX_FAILED, OUTBOX_SENT, QUEUE_DEPTH, SEND_LATENCY
 from gateway.worker.engines.base import Engine
+from gateway.worker.sender_refs import resolve_reference
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -221,6 +224,11 @@ class Sender:
             real = await self.store.resolve(iid, body.poll_message_id)
             body = c.PollVote(real, body.options)
             participant = participant or await self._author_jid(real)
+        elif isinstance(body, cc.OrderUpdate):  # the order it updates, named by its zaapId or WhatsApp id
+            body = replace(body, order_message_id=await self.store.resolve(iid, body.order_message_id))
+        elif isinstance(body, REFERS_TO_MESSAGE):  # a pin, an event's edit or answer: its message and author
+            body = await resolve_reference(body, store=self.store, originals=self.originals, instance_id=iid,
+                                           chat=out.to)
         return replace(out, content=body, quoted_id=quoted, edit_id=edit, quoted_participant=participant)
 
     async def _author_jid(self, message_id: str) -> str | None:

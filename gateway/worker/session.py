@@ -14,7 +14,7 @@ import orjson
 from gateway.core.commands import Action, Outgoing, decode_request, error_reply, ok_reply
 from gateway.core.config import Settings
 from gateway.core.content import media_of
-from gateway.core.errors import InstanceUnavailable, InvalidInput, NotConnected, ZapgateError
+from gateway.core.errors import EngineError, InstanceUnavailable, InvalidInput, NotConnected, ZapgateError
 from gateway.core.events import (
     Connected,
     Disconnected,
@@ -40,8 +40,12 @@ from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
 from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.account import run_account_op
 from gateway.worker.behaviours import Behaviours
+from gateway.worker.business import run_business_op
 from gateway.worker.capture import Capture
+from gateway.worker.catalogs import run_catalog_op
 from gateway.worker.engines.base import AccountStateStore, Engine, EngineContext, GroupStateStore
+from gateway.worker.engines.business import BusinessStateStore
+from gateway.worker.engines.catalogs import CatalogStateStore
 from gateway.worker.engines.factory import build_engine
 from gateway.worker.engines.newsletters import NewsletterStateStore
 from gateway.worker.groups import run_group_op
@@ -67,6 +71,8 @@ class SessionDeps:
     group_store: GroupStateStore | None = None  # sandbox: the simulated group world, in Postgres
     account_store: AccountStateStore | None = None  # sandbox: the simulated account world, in Postgres
     newsletter_store: NewsletterStateStore | None = None  # sandbox: the simulated channel world, in Postgres
+    catalog_store: CatalogStateStore | None = None  # sandbox: the simulated business catalog, in Postgres
+    business_store: BusinessStateStore | None = None  # sandbox: the simulated labels, notes, profile, in Postgres
 
 
 class Session:
@@ -156,7 +162,8 @@ class Session:
                             read_media=self.deps.media.store.get if self.deps.media is not None else None,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None,
                             group_store=self.deps.group_store, account_store=self.deps.account_store,
-                            newsletter_store=self.deps.newsletter_store, proxy=self.instance.proxy)
+                            newsletter_store=self.deps.newsletter_store, proxy=self.instance.proxy,
+                            catalog_store=self.deps.catalog_store, business_store=self.deps.business_store)
         return build_engine(self.instance.engine, ctx)
 
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
@@ -304,15 +311,22 @@ class Session:
         if action is Action.PAIR_CODE:
             return {"code": await engine.pair_phone(str(args.get("phone", "")))}
         if action is Action.RESTART:
+            if args.get("restore"):  # restore-session: reconnect from the saved session, if there is one
+                if self.device_jid is None:
+                    raise EngineError("there is no saved session to restore: the instance is not paired (read "
+                                      "the qr-code, or ask a phone-code)", transient=False)
+                if self.connected.is_set():
+                    return {"restored": False}  # connected: nothing to restore
             await self._restart_engine(fresh=False)
-            return {}
+            return {"restored": True}
         if action is Action.LOGOUT:
             await engine.logout()
             return {}
         if action is Action.SETTINGS:
             await self.reload_settings()
             return {}
-        if action in (Action.READ, Action.GROUP, Action.ACCOUNT, Action.NEWSLETTER) and not self.connected.is_set():
+        if action in (Action.READ, Action.GROUP, Action.ACCOUNT, Action.NEWSLETTER, Action.CATALOG, Action.BUSINESS) \
+                and not self.connected.is_set():
             raise NotConnected("the instance is not connected")
         if action is Action.READ:
             await engine.mark_read(str(args["chat"]), str(args["messageId"]), args.get("sender") or None)
@@ -323,6 +337,10 @@ class Session:
             return await run_account_op(engine, args)
         if action is Action.NEWSLETTER:
             return await run_newsletter_op(engine, args)
+        if action is Action.CATALOG:
+            return await run_catalog_op(engine, args)
+        if action is Action.BUSINESS:
+            return await run_business_op(engine, args)
         if self.instance.engine is not EngineKind.SANDBOX:
             raise InvalidInput("sandbox routes only work for sandbox instances", field="engine")
         from gateway.worker.engines.sandbox.engine import SandboxEngine

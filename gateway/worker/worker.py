@@ -22,6 +22,8 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox import OutboxStore
 from gateway.infra.db.sandbox_account import SandboxAccountStore
+from gateway.infra.db.sandbox_business import SandboxBusinessStore
+from gateway.infra.db.sandbox_catalogs import SandboxCatalogStore
 from gateway.infra.db.sandbox_groups import SandboxGroupStore
 from gateway.infra.db.sandbox_newsletters import SandboxNewsletterStore
 from gateway.infra.db.spill import SpillStore
@@ -74,7 +76,8 @@ class Worker:
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=self.outbox,
                                 media=self.media, record_send=self.ledger.record, lookup_send=self.ledger.lookup,
                                 group_store=SandboxGroupStore(db), account_store=SandboxAccountStore(db),
-                                newsletter_store=SandboxNewsletterStore(db))
+                                newsletter_store=SandboxNewsletterStore(db), catalog_store=SandboxCatalogStore(db),
+                                business_store=SandboxBusinessStore(db))
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()

@@ -54,7 +54,7 @@ async def served(settings: Settings) -> AsyncIterator[Served]:
              asyncio.create_task(Dispatcher(s, "d-browser", db=db, bus=bus, redis=redis).run(stop))]
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(s), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+                                           lifespan="on", timeout_graceful_shutdown=10))  # as `zapgate api`
     serving = asyncio.create_task(server.serve())
     try:
         while not server.started:
@@ -63,6 +63,9 @@ async def served(settings: Settings) -> AsyncIterator[Served]:
         yield Served(f"http://127.0.0.1:{port}", receiver, s)
     finally:
         server.should_exit = True
+        if not (await asyncio.wait({serving}, timeout=8))[0]:
+            for task in server.server_state.tasks:  # a request still running at shutdown: print where it waits
+                task.print_stack()
         await asyncio.wait_for(serving, 30)
         stop.set()
         await asyncio.wait_for(asyncio.gather(*roles), 30)

@@ -39,7 +39,7 @@ def _kinds(served: Served) -> list[Any]:
     return [hit.json.get("type") for hit in served.receiver.hits]
 
 
-async def test_pair_send_break_replay_and_sign_out(page: Page, served: Served, shots: Path) -> None:
+async def test_pair_send_break_replay_and_sign_out(served: Served, page: Page, shots: Path) -> None:
     await page.goto(f"{served.base_url}/dashboard")
     await page.screenshot(path=shots / "signin.png")
     await _sign_in(page, served)
@@ -114,7 +114,7 @@ async def test_pair_send_break_replay_and_sign_out(page: Page, served: Served, s
     await expect(page).to_have_url(f"{served.base_url}/dashboard/login")  # the session is gone
 
 
-async def test_reveal_rotate_cancel_and_delete(page: Page, served: Served, shots: Path) -> None:
+async def test_reveal_rotate_cancel_and_delete(served: Served, page: Page, shots: Path) -> None:
     await _sign_in(page, served)
     instance_id = await _create(page, served, "Filial Norte", f"{served.receiver.url}/hooks")
     await page.click("#reveal-token")

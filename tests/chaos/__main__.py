@@ -33,6 +33,7 @@ from gateway.infra.kv.state import connect_redis
 from gateway.ops.bootstrap import PartnerTokens, bootstrap_partner
 from tests.bench.common import machine
 from tests.chaos.load import Recorder, Traffic, count, run_load
+from tests.chaos.nats_cluster import NODES, NatsCluster
 from tests.chaos.services import Services
 from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN
 from tests.support.processes import free_port, settings_env
@@ -52,6 +53,7 @@ class Run:
     base: str
 
     logs: Path | None = None
+    cluster: NatsCluster | None = None  # the experiments on a 3-node JetStream cluster
 
     def spawn(self, name: str) -> None:
         argv = {"api": ["-m", "gateway", "api"], "dispatch": ["-m", "dispatch"]}.get(
@@ -74,6 +76,15 @@ async def _outage(run: Run, name: str, seconds: float) -> None:
     run.services.stop(name)
     await asyncio.sleep(seconds)
     run.services.resume(name)
+
+
+async def _leader_killed(run: Run, seconds: float) -> None:
+    """kill -9 of the node leading the events stream; it comes back ``seconds`` later with its store."""
+    assert run.cluster is not None
+    node = await run.cluster.leader_of(Names.from_settings(run.settings).events_stream)
+    run.cluster.kill(node)
+    await asyncio.sleep(seconds)
+    run.cluster.start(node)
 
 
 async def _receiver_down(run: Run, seconds: float) -> None:
@@ -103,7 +114,10 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "redis-stop": ("Redis stopped 20 s (it keeps nothing: leases and fences reset)",
                    lambda r, _i: _outage(r, "redis", 20)),
     "poison": ("a poison event in an instance's partition", lambda r, i: _poison(r, i[0]["id"])),
+    "nats-leader-kill9": ("3-node JetStream cluster, 3 replicas: kill -9 of the events stream's leader node "
+                          "(back 20 s later)", lambda r, _i: _leader_killed(r, 20)),
 }
+CLUSTER_FAULTS = {"nats-leader-kill9"}  # run against a private 3-node cluster instead of the single NATS
 
 
 async def _instances(run: Run, count_: int) -> list[dict[str, Any]]:
@@ -145,7 +159,12 @@ async def experiment(services: Services, name: str, quick: bool, logs: Path | No
     description, fault = FAULTS[name]
     port = free_port()
     tag = secrets.token_hex(3)
-    settings = services.settings().model_copy(update={
+    cluster = NatsCluster(services.root / f"cluster-{tag}") if name in CLUSTER_FAULTS else None
+    on_cluster: dict[str, Any] = {}
+    if cluster is not None:
+        await cluster.up()
+        on_cluster = {"nats_url": cluster.url, "stream_replicas": NODES}
+    settings = services.settings().model_copy(update={**on_cluster,
         "env": "test", "secret_key": "chaos-secret-" + "x" * 32, "db_schema": f"c_{tag}", "redis_prefix": f"c{tag}",
         "nats_prefix": f"c{tag}", "partner_token": PARTNER_TOKEN, "client_token": CLIENT_TOKEN,
         "allow_insecure_webhooks": True, "send_gap_s": "0", "http_port": port, "lease_ttl_s": 3.0,
@@ -155,8 +174,9 @@ async def experiment(services: Services, name: str, quick: bool, logs: Path | No
     recorder = Recorder()
     await recorder.start()
     env = settings_env(settings, ZAPGATE_PLACEMENT_INTERVAL_S="0.3", ZAPGATE_WEBHOOK_RETRY_INITIAL_S="0.2",
-                       ZAPGATE_WEBHOOK_RETRY_MAX_S="2", ZAPGATE_LOG_LEVEL="WARNING")
-    run = Run(settings, services, recorder, {}, env, f"http://127.0.0.1:{port}", logs)
+                       ZAPGATE_WEBHOOK_RETRY_MAX_S="2", ZAPGATE_LOG_LEVEL="WARNING",
+                       **({"ZAPGATE_STREAM_REPLICAS": str(NODES)} if cluster is not None else {}))
+    run = Run(settings, services, recorder, {}, env, f"http://127.0.0.1:{port}", logs, cluster)
     for proc in ("api", "w0", "w1", "dispatch"):
         run.spawn(proc)
     try:
@@ -205,6 +225,8 @@ async def experiment(services: Services, name: str, quick: bool, logs: Path | No
             except subprocess.TimeoutExpired:
                 proc.kill()
         await recorder.stop()
+        if cluster is not None:
+            cluster.close()
 
 
 def render(results: list[dict[str, Any]], facts: dict[str, Any], command: str) -> str:

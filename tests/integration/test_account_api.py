@@ -10,22 +10,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.support.client import Client
 from tests.support.stack import Stack
 
 US, ANA, BIA = "5511999990000", "5511988881111", "5511988882222"
 GONE = "5511988880404"  # not on WhatsApp (the sandbox's rule: ...404)
 HIDDEN = "5511988884030"  # on WhatsApp, hides its picture and about
-
-
-class Client:
-    def __init__(self, stack: Stack, inst: dict[str, Any]) -> None:
-        self.api, self.inst = stack.api, inst
-
-    async def call(self, method: str, action: str, body: Any = None, status: int = 200) -> Any:
-        r = await self.api.client.request(method, self.api.path(self.inst, action), json=body,
-                                          headers=self.api.client_headers)
-        assert r.status_code == status, (method, action, r.status_code, r.text)
-        return r.json() if r.content else None
 
 
 async def _client(stack: Stack) -> Client:

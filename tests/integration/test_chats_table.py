@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from dispatch import polls
 from dispatch.store import DispatchStore, PersistItem
 from gateway.core import content as c
-from gateway.core.config import Settings
 from gateway.core.events import (
     Address,
     ChatChanged,
@@ -38,15 +34,6 @@ BOB = Address("5544988887777@s.whatsapp.net", "5544988887777")
 GROUP = Address("120363019502650977@g.us")
 STATUS = Address("status@broadcast")
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    database = await Database.connect(settings, max_size=2)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 HI = c.Text("hi")

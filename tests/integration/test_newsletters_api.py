@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import Any
 
 from PIL import Image
 
+from tests.support.client import Client
 from tests.support.stack import Stack
 
 US, ANA, BIA = "5511999990000", "5511988881111", "5511988882222"
@@ -19,17 +19,6 @@ def _jpeg() -> str:
     out = io.BytesIO()
     Image.new("RGB", (640, 640), (20, 90, 200)).save(out, "JPEG")
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
-
-
-class Client:
-    def __init__(self, stack: Stack, inst: dict[str, Any]) -> None:
-        self.stack, self.inst = stack, inst
-
-    async def call(self, method: str, action: str, body: Any = None, *, status: int = 200) -> Any:
-        api = self.stack.api
-        r = await api.client.request(method, api.path(self.inst, action), json=body, headers=api.client_headers)
-        assert r.status_code == status, (method, action, r.status_code, r.text)
-        return r.json()
 
 
 async def test_a_channel_life_through_the_api(stack: Stack) -> None:

@@ -52,6 +52,12 @@ async def test_every_send_type_leaves_the_phone(stack: Stack) -> None:
         (first, "Pedido 13 saiu", "Pedido 12 saiu", edit)], records["edits"]
 
     said = await c.call("POST", "sandbox/inbound", {"from": BIA, "type": "text", "message": "encaminha isso"})
+    originals = Originals(stack.dispatcher.store.db)
+
+    async def stored() -> bool:  # a forward finds its original among the events dispatch stored
+        return await originals.content(c.inst["id"], said["messageId"]) is not None
+
+    await eventually(stored)
     await _sent(stack, c, "forward-message", {"phone": ANA, "messageId": said["messageId"], "messagePhone": BIA})
     (forward,) = stack.engine(c.inst).phone_records()["forwards"]
     assert forward["messageId"] == said["messageId"] and forward["type"] == "Text"  # the original, found again

@@ -26,7 +26,7 @@ _WORKER = ROOT / "gateway" / "worker"
 _COMMON = sorted(_WORKER.glob("*.py"))  # session, sender, behaviours...: the same for every engine
 ENGINE_SOURCES: dict[str, list[Path]] = {
     "sandbox": [*_COMMON, *sorted((_WORKER / "engines" / "sandbox").rglob("*.py")),
-                ROOT / "gateway" / "core" / "sandbox_spec.py"],
+                *sorted((ROOT / "gateway" / "core").glob("sandbox_*.py"))],  # sandbox_spec + its kinds' modules
     "neonize": [*_COMMON, *sorted((_WORKER / "engines" / "neonize").rglob("*.py"))],
 }
 UNSUPPORTED_TAG = "unsupported"  # the tag of gateway/api/unsupported.py's routes

@@ -44,10 +44,12 @@ def _proto(kind: int, **kw: Any) -> E.ProtocolMessage:
 
 @pytest.mark.parametrize(("content", "kind"), [
     (E.Message(keepInChatMessage=E.KeepInChatMessage(key=MessageKey(ID="3EB0K"))), "keepInChatMessage"),
-    (E.Message(eventMessage=E.EventMessage(name="Party"),
+    (E.Message(scheduledCallCreationMessage=E.ScheduledCallCreationMessage(title="Call"),
                messageContextInfo=E.MessageContextInfo(messageSecret=b"s" * 32),
-               senderKeyDistributionMessage=E.SenderKeyDistributionMessage(groupID="g")), "eventMessage"),
-    (E.Message(pinInChatMessage=E.PinInChatMessage(key=MessageKey(ID="3EB0P"))), "pinInChatMessage"),
+               senderKeyDistributionMessage=E.SenderKeyDistributionMessage(groupID="g")),
+     "scheduledCallCreationMessage"),
+    (E.Message(scheduledCallEditMessage=E.ScheduledCallEditMessage(key=MessageKey(ID="3EB0P"))),
+     "scheduledCallEditMessage"),
     (E.Message(protocolMessage=_proto(E.ProtocolMessage.HISTORY_SYNC_NOTIFICATION),
                groupInviteMessage=E.GroupInviteMessage(inviteCode="x")), "groupInviteMessage"),
     (E.Message(), "unknown"),  # a type newer than neonize's protobufs: no field we know of

@@ -41,6 +41,11 @@ def _row(r: Any) -> OutboxRow:
                      created_at=r["created_at"], sent_at=r["sent_at"])
 
 
+def queue_full(cap: int) -> QueueFull:
+    return QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain or delete "
+                     "queued messages", cap=cap, retry_after_s=5)
+
+
 class OutboxStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -60,8 +65,7 @@ class OutboxStore:
             zaap_id, instance_id, kind, phone, payload, media, delay_message, delay_typing, cap, idempotency_key,
             key_ttl_s)
         if row is None or row["zaap_id"] is None:
-            raise QueueFull(f"the queue of this instance is full ({cap} messages); wait for it to drain "
-                            "or delete queued messages", cap=cap, retry_after_s=5)
+            raise queue_full(cap)
         return str(row["zaap_id"]), bool(row["queued"])
 
     async def next_live(self, instance_id: str) -> OutboxRow | None:

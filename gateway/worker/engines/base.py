@@ -31,6 +31,8 @@ from gateway.core.groups import (
     ParticipantResult,
 )
 from gateway.core.proxy import ProxyConfig
+from gateway.worker.engines.business import BusinessStateStore
+from gateway.worker.engines.catalogs import CatalogStateStore
 from gateway.worker.engines.newsletters import NewsletterStateStore
 
 # The engine callback: returns an awaitable resolved once the event is durable (JetStream), or None when
@@ -74,6 +76,8 @@ class EngineContext:
     account_store: AccountStateStore | None = None  # sandbox: its account world (None: kept in memory only)
     proxy: ProxyConfig | None = None  # the instance's proxy, read when the engine was built (next connect)
     newsletter_store: NewsletterStateStore | None = None  # sandbox: its channel world (None: in memory only)
+    catalog_store: CatalogStateStore | None = None  # sandbox: its business catalog (None: in memory only)
+    business_store: BusinessStateStore | None = None  # sandbox: its labels, notes, company profile (None: memory)
 
 
 class Engine(abc.ABC):

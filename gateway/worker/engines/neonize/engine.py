@@ -12,6 +12,8 @@
 - Group and community methods delegate to ``GroupCalls`` (group_calls.py); group events become one
   ``GroupNotified`` per change (groups.py), each handed over like any other event.
 - Channel (newsletter) methods come from ``NeonizeNewsletterCalls`` (newsletter_calls.py).
+- Product catalog methods (``NeonizeCatalogCalls``, catalog_calls.py) are 501s: neonize 0.5.2 has none.
+- Business labels, chat notes and company profile (``NeonizeBusinessCalls``, business_calls.py) are 501s too.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ from gateway.core.groups import (
 from gateway.worker.engines.base import Engine, EngineContext
 from gateway.worker.engines.neonize import groups, translate
 from gateway.worker.engines.neonize.account_calls import AccountCalls
+from gateway.worker.engines.neonize.business_calls import NeonizeBusinessCalls
+from gateway.worker.engines.neonize.catalog_calls import NeonizeCatalogCalls
 from gateway.worker.engines.neonize.group_calls import GroupCalls
 from gateway.worker.engines.neonize.newsletter_calls import NeonizeNewsletterCalls
 from gateway.worker.engines.neonize.notices import Notices, chat_setting
@@ -67,7 +71,7 @@ QR_CODE_TTL_S = 20
 CONNECT_WINDOW_S = 60.0  # the exclusive lock is released at the first sign of life, or after this
 
 
-class NeonizeEngine(NeonizeNewsletterCalls, Engine):
+class NeonizeEngine(NeonizeNewsletterCalls, NeonizeCatalogCalls, NeonizeBusinessCalls, Engine):
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
         from neonize.client import NewClient

@@ -15,6 +15,8 @@ What each content becomes (what needs the network or the device store, the engin
   the FFI, see sending.py), passed in ``Extras.poll_vote``.
 - Link: ``extendedTextMessage`` with ``matchedText`` = the URL, title, description and our JPEG thumbnail.
 - OptionList, ButtonList: outgoing_interactive.py.
+- CatalogLink (and the products and orders neonize 0.5.2 cannot send): outgoing_commerce.py.
+- Pin, Event, PixKey, CopyCode, Carousel (and the event edits and answers it cannot send): outgoing_events.py.
 - Forward: the original content built again, ``contextInfo.isForwarded`` and ``forwardingScore`` = 1.
 - Revoke: ``protocolMessage`` REVOKE with the deleted message's key (``participant`` = its author when an admin
   deletes someone else's group message); built here, never with neonize's ``build_revoke`` (it calls
@@ -40,8 +42,11 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 
 from gateway.core import content as c
 from gateway.core.commands import Outgoing
+from gateway.core.content_commerce import COMMERCE_TYPES
 from gateway.core.errors import EngineError
 from gateway.core.phones import STATUS_BROADCAST
+from gateway.worker.engines.neonize.outgoing_commerce import build_commerce
+from gateway.worker.engines.neonize.outgoing_events import BUILT, build_interactive
 from gateway.worker.engines.neonize.outgoing_interactive import build_button_list, build_option_list
 
 MEDIA_TYPES = (c.Image, c.Audio, c.Video, c.Ptv, c.Document, c.Sticker)
@@ -73,6 +78,7 @@ class Extras:
     upload: Any = None  # UploadResponse of the content's file (a button list's header, a re-uploaded forward)
     thumbnail: LinkThumbnail | None = None
     poll_vote: Any = None  # the ``waE2E.Message`` whatsmeow built for a poll vote
+    uploads: tuple[Any, ...] = ()  # a carousel's files, one UploadResponse per card
     own_users: frozenset[str] = frozenset()  # the user part of our phone JID and of our LID
 
 
@@ -253,6 +259,10 @@ def build_content(body: c.Content, out: Outgoing, extras: Extras, context: Any) 
         return build_button_list(body, context, extras.upload)
     if isinstance(body, c.Revoke):
         return _revoke(body, out, extras.own_users)
+    if isinstance(body, COMMERCE_TYPES):
+        return build_commerce(body, context)
+    if isinstance(body, BUILT):
+        return build_interactive(body, out, extras.upload, extras.uploads, context)
     raise EngineError(f"{type(body).__name__} messages cannot be sent", transient=False)
 
 

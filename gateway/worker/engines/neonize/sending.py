@@ -1,9 +1,10 @@
 """Sends and presence for the neonize engine: what one ``send_message`` needs before and after it.
 
-Before the send (``prepare``): the upload of the content's file (a button list's header, a forwarded file the
-gateway sent itself; a file WhatsApp gave us goes again without upload), a link preview's JPEG thumbnail made
-here with Pillow from the image the api fetched into our media store (never neonize's ``link_preview=True``,
-which fetches the URL itself, blocking), and a poll vote, which only whatsmeow can encrypt.
+Before the send (``prepare``): the upload of the content's file (a button list's header, a copy-code
+image, each card of a carousel, a forwarded file the gateway sent itself; a file WhatsApp gave us goes again
+without upload), a link preview's JPEG thumbnail made here with Pillow from the image the api fetched into our
+media store (never neonize's ``link_preview=True``, which fetches the URL itself, blocking), and a poll vote,
+which only whatsmeow can encrypt.
 
 Poll votes: ``build_poll_vote`` is an FFI call that looks the poll's secret up in the device store by (chat,
 poll author, poll id) and encrypts the chosen options' hashes with it; neonize needs the poll's ``MessageInfo``,
@@ -34,6 +35,7 @@ from neonize.proto import Neonize_pb2 as N
 from neonize.utils.enum import ChatPresence, ChatPresenceMedia, MediaType, Presence, ReceiptType
 
 from gateway.core import content as c
+from gateway.core import content_interactive as ci
 from gateway.core.commands import Outgoing
 from gateway.core.errors import EngineError, InvalidInput, NotConnected
 from gateway.core.events import EngineEvent, PresenceState, ReceiptReceived, ReceiptStatus
@@ -199,6 +201,12 @@ class Sends:
             return replace(extras, thumbnail=await self.link_thumbnail(body, body.image))
         if isinstance(body, c.PollVote):
             return replace(extras, poll_vote=await self.poll_vote(out, body))
+        if isinstance(body, ci.CopyCode) and body.media is not None:
+            return replace(extras, upload=await self.upload("MediaImage", body.media))
+        if isinstance(body, ci.Carousel):  # one upload per card, in order
+            return replace(extras, uploads=tuple([await self.upload("MediaVideo" if card.video else "MediaImage",
+                                                                    card.media or c.MediaRef())
+                                                  for card in body.cards]))
         return extras
 
     async def _read(self, media: c.MediaRef) -> bytes | None:

@@ -29,6 +29,8 @@ from gateway.core.events import (
     ReceiptStatus,
     TemporaryBan,
 )
+from gateway.worker.engines.neonize.translate_commerce import commerce_of
+from gateway.worker.engines.neonize.translate_interactive import interactive_of
 
 PHONE_SERVER = "s.whatsapp.net"
 LID_SERVER = "lid"
@@ -155,6 +157,8 @@ def content_of(msg: Any) -> tuple[c.Content | None, Any]:
     if has("contactsArrayMessage"):
         m = msg.contactsArrayMessage
         return c.Contacts(display_name=m.displayName, contacts=tuple(_contact(x) for x in m.contacts)), m
+    if (interactive := interactive_of(msg)) is not None:  # pins, events, buttons, ads (translate_interactive.py)
+        return interactive
     if has("extendedTextMessage"):
         m = msg.extendedTextMessage
         return c.Text(m.text, title=m.title or None, description=m.description or None,
@@ -163,6 +167,8 @@ def content_of(msg: Any) -> tuple[c.Content | None, Any]:
         return c.Text(msg.conversation), None
     if has("protocolMessage") and msg.protocolMessage.type == E.ProtocolMessage.REVOKE:
         return c.Unsupported("revoke", {"messageId": msg.protocolMessage.key.ID}), None
+    if (commerce := commerce_of(msg)) is not None:  # products, carts, payments (translate_commerce.py)
+        return commerce
     return _unparsed(msg), None
 
 

@@ -23,7 +23,7 @@ EDIT_WINDOW_MS = 15 * 60 * 1000  # WhatsApp lets a message be edited for 15 minu
 MAX_PROFILE_NAME = 25  # WhatsApp's limit for a push name
 MAX_ABOUT = 139  # WhatsApp's limit for the about text
 RECORD_KINDS = ("edits", "deletes", "statuses", "statusReplies", "forwards", "reads", "presences", "calls",
-                "rejectedCalls", "reports")
+                "rejectedCalls", "reports", "commerce", "pins", "events", "eventResponses")
 PROFILE, BOOK = "profile", "book"
 
 

@@ -11,6 +11,10 @@
   communities on it (``communities.py``).
 - Channels: a simulated channel world (``newsletters.py``, kept in ``EngineContext.newsletter_store``);
   ``inject_newsletter_event`` plays what other people do (spec in ``newsletters_events.py``).
+- Catalog: a simulated WhatsApp Business catalog (``catalog_world.py``, kept in ``EngineContext.catalog_store``)
+  and the catalogs of two simulated shops (``catalog_state.py``).
+- Business: the phone is a WhatsApp Business account, with labels, chat notes and a company profile
+  (``business.py``, kept in ``EngineContext.business_store``; rules in ``business_state.py``).
 - Account: a simulated account world (``account.py``, kept in ``EngineContext.account_store``): which numbers
   exist (``numbers.py``), contacts, blocking, profile and privacy (``contacts.py``), chats (``chats.py``), what
   a send is refused and what it leaves behind (``traffic.py``), calls and contact events (``calls.py``);
@@ -62,7 +66,9 @@ from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.sandbox import chats, communities, traffic
 from gateway.worker.engines.sandbox.account import AccountWorld
+from gateway.worker.engines.sandbox.business_calls import SandboxBusinessCalls
 from gateway.worker.engines.sandbox.calls import caller_of
+from gateway.worker.engines.sandbox.catalog_calls import SandboxCatalogCalls
 from gateway.worker.engines.sandbox.engine_account import SandboxAccountCalls
 from gateway.worker.engines.sandbox.files import sandbox_file
 from gateway.worker.engines.sandbox.group_events import description_of, inject, subject_of
@@ -76,7 +82,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class SandboxEngine(SandboxNewsletterCalls, SandboxAccountCalls):
+class SandboxEngine(SandboxNewsletterCalls, SandboxCatalogCalls, SandboxBusinessCalls, SandboxAccountCalls):
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
         s = ctx.settings
@@ -126,7 +132,7 @@ class SandboxEngine(SandboxNewsletterCalls, SandboxAccountCalls):
     def _connected(self) -> None:
         self.connected = True
         assert self.phone is not None
-        self.ctx.emit(Connected(phone=self.phone, is_business=False))
+        self.ctx.emit(Connected(phone=self.phone, is_business=True))  # a WhatsApp Business account (business_state)
 
     def _new_qr(self) -> None:
         ref = "".join(self.rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

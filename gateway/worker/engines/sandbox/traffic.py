@@ -30,7 +30,7 @@ from gateway.core.commands import Outgoing
 from gateway.core.errors import EngineError, NotGroupAdmin
 from gateway.core.events import ReceiptStatus
 from gateway.core.phones import STATUS_BROADCAST
-from gateway.worker.engines.sandbox import numbers
+from gateway.worker.engines.sandbox import commerce, interactive, numbers
 from gateway.worker.engines.sandbox.account import AccountWorld
 from gateway.worker.engines.sandbox.account_state import EDIT_WINDOW_MS, SentMessage, chat_part
 
@@ -75,6 +75,8 @@ def check(world: AccountWorld, out: Outgoing, *, group_admin: bool) -> SendPlan:
         return SendPlan((ReceiptStatus.SENT,))
     if out.edit_id is not None:
         _check_edit(world, out)
+    commerce.check(world, out)  # products, catalogs, orders (``commerce.py``)
+    interactive.check(world, out)  # pins, events (``interactive.py``)
     if server == "newsletter":  # a channel has no per-reader receipts
         return SendPlan((ReceiptStatus.SENT,))
     if server == "s.whatsapp.net" and not numbers.exists(user):
@@ -121,6 +123,8 @@ def note(world: AccountWorld, out: Outgoing, message_id: str) -> None:
         elif out.quoted_chat == STATUS_BROADCAST:
             world.record("statusReplies", id=message_id, to=to, statusId=out.quoted_id,
                          author=out.quoted_participant, type=kind, at=now)
+        commerce.note(world, out, message_id)
+        interactive.note(world, out, message_id)
         shown = body.original if isinstance(body, c.Forward) and body.original is not None else body
         chat.remember(SentMessage(message_id, type(shown).__name__, now, _text_of(shown)))
     world.touch(chat_part(to))
