@@ -1,10 +1,13 @@
 """The FIFO sender of one leased instance: one message in flight, paced, fenced, never sent twice.
 
 Postgres is the queue: the oldest live row of the instance (``seq`` order) → wait the pacing → check the
-lease → claim it (QUEUED → SENDING with our fence; a deleted message stops here) → engine.send → record
-SENT and the WhatsApp id → emit ``MessageSent``. NATS only rings a bell (``zg.bell.<instance>``) after the
-api commits a row, so an idle sender wakes at once; without the bell (NATS away, a missed message) the
-worker's reconcile loop rings it, and the sender looks again on its own every ``outbox_idle_poll_s``.
+lease → claim it (QUEUED → SENDING with our fence; a deleted message stops here) → engine.send → emit
+``MessageSent`` → record SENT and the WhatsApp id, reading the next row in the same statement (and, with
+no pacing, checking the lease first and claiming that row too: one round trip per message). A row claimed
+ahead is given back if the sender stops or the engine disconnects before sending it. NATS only rings a
+bell (``zg.bell.<instance>``) after the api commits a row, so an idle sender wakes at once; without the
+bell (NATS away, a missed message) the worker's reconcile loop rings it, and the sender looks again on its
+own every ``outbox_idle_poll_s``.
 Transient failures are retried in place (order kept) with backoff, 5 attempts, then FAILED. A row found
 SENDING belongs to a worker that died mid-send: the engine says whether it left; if it cannot tell, the
 row is marked FAILED rather than risk a duplicate.
@@ -84,6 +87,8 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._critical: asyncio.Task[Any] | None = None
         self._gauged_at = 0.0
+        # the row read (and, unpaced, claimed) with the previous message's record: (row or None, claimed)
+        self._next: tuple[OutboxRow | None, bool] | None = None
 
     def __repr__(self) -> str:
         return f"<Sender {self.host.id} sent={self.sent} failed={self.failed}>"
@@ -103,7 +108,9 @@ class Sender:
     async def _run(self) -> None:
         delay = 0.5
         while not self.stopping:
-            await self.host.connected.wait()
+            if not self.host.connected.is_set():
+                await self._unclaim()  # a claimed row never waits out a disconnection as SENDING
+                await self.host.connected.wait()
             self._bell.clear()
             try:
                 handled = await self._handle_next()
@@ -125,29 +132,39 @@ class Sender:
         handled = 0
         while not self.stopping and await self._handle_next():
             handled += 1
+        await self._unclaim()
         return handled
 
     async def _handle_next(self) -> bool:
         """Process the oldest live row; False when the queue is empty (or we were fenced out)."""
-        row = await self.store.next_live(self.host.id)
+        prefetched, self._next = self._next, None
+        row, claimed = prefetched if prefetched is not None else (await self.store.next_live(self.host.id), False)
         if row is None:
             await self._gauge()
             return False
-        await self._process(row)
+        await self._process(row, claimed)
         await self._gauge()
         return not self.stopping
 
-    async def _process(self, row: OutboxRow) -> None:
+    async def _unclaim(self) -> None:
+        """Give back a row claimed ahead (SENDING → QUEUED): the sender stops or waits before sending it."""
+        prefetched, self._next = self._next, None
+        if prefetched is not None and prefetched[0] is not None and prefetched[1]:
+            await asyncio.shield(self.store.release(prefetched[0].zaap_id, None, count_attempt=False))
+
+    async def _process(self, row: OutboxRow, claimed: bool = False) -> None:
         outgoing = loads(Outgoing, row.payload)
-        if row.status == "SENDING" and not await self._recover(row, outgoing):
+        if not claimed and row.status == "SENDING" and not await self._recover(row, outgoing):
             return
         while True:
-            await self._pace(row, outgoing)
-            if not await self.host.still_owner():
-                self.stopping = True  # fenced out: the row stays QUEUED for the new owner
-                return
-            if not await self.store.claim(row.zaap_id, self.host.fence):
-                return  # deleted while waiting
+            if not claimed:
+                await self._pace(row, outgoing)
+                if not await self.host.still_owner():
+                    self.stopping = True  # fenced out: the row stays QUEUED for the new owner
+                    return
+                if not await self.store.claim(row.zaap_id, self.host.fence):
+                    return  # deleted while waiting
+            claimed = False  # a retry goes through the pacing, the lease check and the claim again
             self._critical = asyncio.ensure_future(self._send(row, outgoing))
             done, retry_in_s = await asyncio.shield(self._critical)
             self._critical = None
@@ -264,11 +281,26 @@ class Sender:
         # the event first, durably: a crash before the row says SENT is recovered (the engine knows the
         # message left and the event id de-duplicates); the other order lost the DeliveryCallback
         await self._emit(row, outgoing, message_id, None)
-        await self.store.sent(row.zaap_id, message_id)
+        self._next = await self.store.sent_then_next(row.zaap_id, message_id, self.host.id,
+                                                     await self._fence_for_next())
         self.sent += 1
         OUTBOX_SENT.inc()
         SEND_LATENCY.observe(max(0.0, time.time() - row.created_at.timestamp()))
         return True, 0.0
+
+    async def _fence_for_next(self) -> int | None:
+        """With no pacing between sends, the lease check of the next send happens now and its claim rides on
+        this record; with pacing (or Redis away) the next row is claimed after its wait, as usual."""
+        if self.settings.gap_range_s[1] > 0:
+            return None
+        try:
+            owner = await self.host.still_owner()
+        except Exception:  # the message left: its record must not fail on the lease check
+            return None
+        if not owner:
+            self.stopping = True  # fenced out: the next row stays QUEUED for the new owner
+            return None
+        return self.host.fence
 
     async def _finish_failed(self, row: OutboxRow, error: str) -> None:
         await self._emit(row, loads(Outgoing, row.payload), "", error)
@@ -301,6 +333,8 @@ class Sender:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        with contextlib.suppress(Exception):
+            await self._unclaim()
         if self._bell_sub is not None:
             with contextlib.suppress(Exception):
                 await self.bus.unserve(self._bell_sub)

@@ -16,7 +16,7 @@ from gateway.core.events import EngineEvent, MessageSent, dumps
 from gateway.core.names import Names
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
-from gateway.infra.db.outbox import OutboxStore
+from gateway.infra.db.outbox import OutboxRow, OutboxStore
 from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.sandbox.engine import SandboxEngine
 from gateway.worker.sender import Sender
@@ -170,3 +170,94 @@ async def test_the_loop_survives_postgres_errors_and_a_rung_bell_wakes_it(rig: R
 
     await eventually(sent)  # woken by the bell, not by the 600 s idle poll
     await sender.stop()
+
+
+class CountingStore(OutboxStore):
+    """The outbox store, counting the sender's separate reads and claims (each one a round trip)."""
+
+    reads = 0
+    claims = 0
+
+    async def next_live(self, instance_id: str) -> OutboxRow | None:
+        self.reads += 1
+        return await super().next_live(instance_id)
+
+    async def claim(self, zaap_id: str, fence: int) -> bool:
+        self.claims += 1
+        return await super().claim(zaap_id, fence)
+
+
+async def test_unpaced_each_record_reads_and_claims_the_next_row(rig: Rig) -> None:
+    host = await rig.host()
+    store = CountingStore(rig.store.db)
+    sender = Sender(host, store=store, bus=rig.bus, settings=rig.settings, names=rig.names)
+    zaaps = [f"Z{n:04d}" for n in range(300, 305)]
+    for n, zaap in enumerate(zaaps):
+        await rig.queue(f"m{n}", zaap)
+    assert await sender.burst() == 5
+    assert [o.zaap_id for o in host.engine.sent] == zaaps and [await rig.status(z) for z in zaaps] == ["SENT"] * 5
+    assert (store.reads, store.claims) == (1, 1)  # the first row only: each record brought the next one
+    await sender.stop()
+
+
+async def test_paced_or_delayed_rows_are_claimed_after_their_wait(rig: Rig) -> None:
+    host = await rig.host()
+    store = CountingStore(rig.store.db)
+    paced = rig.settings.model_copy(update={"send_gap_s": "0.01"})
+    sender = Sender(host, store=store, bus=rig.bus, settings=paced, names=rig.names)
+    for n in range(3):
+        await rig.queue(f"p{n}", f"Z04{n:02d}")
+    assert await sender.burst() == 3 and (store.reads, store.claims) == (1, 3)
+    unpaced = Sender(host, store=store, bus=rig.bus, settings=rig.settings, names=rig.names)
+    await rig.queue("now", "Z0410")
+    out = Outgoing(to=TO, content=c.Text("later"), zaap_id="Z0411")
+    await rig.store.enqueue(zaap_id="Z0411", instance_id=rig.instance_id, kind="send-text", phone=TO,
+                            payload=dumps(out), media=None, delay_message=0.05, delay_typing=0, cap=100)
+    assert await unpaced.burst() == 2 and (store.reads, store.claims) == (2, 5)  # Z0411 waited, then was claimed
+    assert [o.zaap_id for o in host.engine.sent][-2:] == ["Z0410", "Z0411"]
+    await sender.stop()
+    await unpaced.stop()
+
+
+class DroppingPhone(FlakyPhone):
+    """Sends, and the connection drops right after the send of ``drop_after``."""
+
+    drop_after = ""
+    host: Host | None = None
+
+    async def send(self, outgoing: Outgoing) -> str:
+        message_id = await super().send(outgoing)
+        if outgoing.zaap_id == self.drop_after and self.host is not None:
+            self.host.connected.clear()
+        return message_id
+
+
+async def test_a_row_claimed_ahead_is_given_back_while_the_engine_is_away(rig: Rig) -> None:
+    engine = DroppingPhone(EngineContext(instance_id=rig.instance_id, settings=rig.settings, emit=lambda _e: None))
+    await engine.connect()
+    await eventually(lambda: _showing_qr(engine))
+    await engine.scan("5511999990000")
+    host = Host(id=rig.instance_id, engine=engine)
+    engine.host, engine.drop_after = host, "Z0500"
+    host.connected.set()
+    await rig.queue("first", "Z0500")
+    await rig.queue("second", "Z0501")
+    sender = rig.sender(host)
+    await sender.start()
+
+    async def given_back() -> bool:
+        return await rig.status("Z0500") == "SENT" and await rig.status("Z0501") == "QUEUED"
+
+    await eventually(given_back)  # not left SENDING while disconnected (a new owner would fail it as unknown)
+    assert [o.zaap_id for o in engine.sent] == ["Z0500"]
+    host.connected.set()
+
+    async def both_sent() -> bool:
+        return [o.zaap_id for o in engine.sent] == ["Z0500", "Z0501"]
+
+    await eventually(both_sent)
+    await sender.stop()
+
+
+async def _showing_qr(engine: SandboxEngine) -> bool:
+    return engine.qr is not None

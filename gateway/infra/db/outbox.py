@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,26 @@ class OutboxRow:
     fence: int | None
     created_at: datetime
     sent_at: datetime | None
+
+
+# The statement's snapshot still shows ``zaap_id`` live and the next row QUEUED: the first is excluded by
+# id, the second's claim is reported by ``claimed`` (its UPDATE re-checks the row, so a delete that
+# committed meanwhile wins and the row comes back unclaimed).
+_SENT_THEN_NEXT = f"""
+WITH done AS (
+    UPDATE outbox SET status = 'SENT', message_id = $2, sent_at = now(), media = NULL, error = NULL,
+        attempts = attempts + 1
+    WHERE zaap_id = $1),
+nxt AS (
+    SELECT zaap_id FROM outbox WHERE instance_id = $3 AND status IN ('QUEUED', 'SENDING') AND zaap_id <> $1
+    ORDER BY seq LIMIT 1),
+claimed AS (
+    UPDATE outbox o SET status = 'SENDING', fence = $4 FROM nxt
+    WHERE $4::bigint IS NOT NULL AND o.zaap_id = nxt.zaap_id AND o.status = 'QUEUED'
+        AND o.delay_message IS NULL AND o.delay_typing = 0
+    RETURNING o.zaap_id)
+SELECT {_COLS}, EXISTS (SELECT 1 FROM claimed) AS claimed FROM outbox WHERE zaap_id = (SELECT zaap_id FROM nxt)
+"""
 
 
 def _row(r: Any) -> OutboxRow:
@@ -97,6 +117,20 @@ class OutboxStore:
         await self.db.pool.execute(
             "UPDATE outbox SET status = 'SENT', message_id = $2, sent_at = now(), media = NULL, error = NULL, "
             "attempts = attempts + 1 WHERE zaap_id = $1", zaap_id, message_id)
+
+    async def sent_then_next(self, zaap_id: str, message_id: str, instance_id: str,
+                             claim_fence: int | None) -> tuple[OutboxRow | None, bool]:
+        """Record ``zaap_id`` SENT and read the instance's next live row in the same statement (one round trip
+        per message instead of two). With ``claim_fence`` (the caller checked its lease just before and has
+        no pacing to wait for) the next row is also claimed for that fence when it is QUEUED with no delay
+        of its own. Returns (the next row or None, claimed)."""
+        r = await self.db.pool.fetchrow(_SENT_THEN_NEXT, zaap_id, message_id, instance_id, claim_fence)
+        if r is None:
+            return None, False
+        row = _row(r)
+        if r["claimed"]:
+            return replace(row, status="SENDING", fence=claim_fence), True
+        return row, False
 
     async def release(self, zaap_id: str, error: str | None, count_attempt: bool) -> int:
         """SENDING → QUEUED again (transient failure or not connected); returns the attempts so far."""
