@@ -108,7 +108,10 @@ class Session:
         return self.lease.fence
 
     async def still_owner(self) -> bool:
-        return await self.deps.leases.holds(self.lease)
+        """The sender's check before a claim: as Redis confirmed within half the TTL (the batched renewals
+        confirm every TTL/3), so a send costs no Redis round trip while they succeed. A lease lost to expiry
+        cannot have a new owner before the trust ends: the new owner waits out the whole TTL."""
+        return await self.deps.leases.holds_recently(self.lease)
 
     async def _owner_now(self) -> bool:
         """Whether the lease is still ours (as Redis confirmed it recently); Redis away means we cannot tell:

@@ -146,8 +146,8 @@ class LeaseManager:
 
     async def holds_recently(self, lease: Lease) -> bool:
         """``holds`` without a round trip while Redis confirmed this lease recently (see TRUSTED_FRACTION):
-        for the check on every control request. A renewal that finds the lease gone ends the trust at once; the
-        sender asks Redis itself before each send, and dispatch fences what a stale owner captured."""
+        for the check on every control request and before every send. A renewal that finds the lease gone ends
+        the trust at once, and dispatch fences what a stale owner captured."""
         confirmed = self._confirmed.get(lease.instance_id)
         if (confirmed is not None and confirmed[0] == lease.value
                 and time.monotonic() - confirmed[1] < self.ttl_ms / 1000 * TRUSTED_FRACTION):
