@@ -126,6 +126,10 @@ class Stack:
         self.procs[name] = proc
         return proc
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) each running role has used so far."""
+        return {name: cpu_s(proc.pid) for name, proc in self.procs.items() if proc.poll() is None}
+
     async def instances(self, count: int, hook_url: str | None, concurrency: int = 8) -> list[str]:
         store = InstanceStore(self.db)
         partner = await store.partner_by_token_hash(hash_token(PARTNER_TOKEN))

@@ -86,10 +86,12 @@ async def run(quick: bool) -> dict[str, Any]:
             fixed = await fixed_load(st, ids, receiver, fixed_s)
             receiver.rows.clear()
             # saturation: as fast as the pipeline takes them, SATURATION_IN_FLIGHT injections in flight
+            cpu_before = st.cpu()
             start = time.monotonic()
             await asyncio.gather(*(inject(i) for i in range(total)))
             injected_s = time.monotonic() - start
             await _wait_delivered(receiver, total, 120)
+            cpu_used = {name: cpu - cpu_before[name] for name, cpu in st.cpu().items()}
             last = max(r[0] for r in receiver.rows) / 1000
             delivered_per_s = total / (last - (time.time() - (time.monotonic() - start)))
             sample = receiver.rows[-1]
@@ -102,4 +104,7 @@ async def run(quick: bool) -> dict[str, Any]:
             "inbound_injected_per_s": total / injected_s,
             "inbound_baseline_post_per_s": base,
             "inbound_ratio_vs_baseline": delivered_per_s / base,
+            # CPU each role spent per event at saturation (ms): what a change to one role's path did to it
+            "inbound_worker_cpu_ms_per_event": cpu_used["worker-0"] * 1000 / total,
+            "inbound_dispatch_cpu_ms_per_event": cpu_used["dispatch-0"] * 1000 / total,
             **fixed}

@@ -104,8 +104,10 @@ async def run(quick: bool) -> dict[str, Any]:
         fixed = await offer(paths, fixed_s)
         await _drained(st)
         fixed_sent = await _enqueue_to_sent_ms(st, list(fixed.results.values()))
+        cpu_before = st.cpu()
         accepted, closed_lat, zaap_ids = await saturate(paths, total)
         await _drained(st)
+        cpu_used = {name: cpu - cpu_before[name] for name, cpu in st.cpu().items()}
         saturated_sent = await _enqueue_to_sent_ms(st, zaap_ids)
     bare_port = free_port()
     bare = await asyncio.create_subprocess_exec(sys.executable, "-m", "tests.bench.bare_api", str(bare_port),
@@ -120,6 +122,9 @@ async def run(quick: bool) -> dict[str, Any]:
         await asyncio.wait_for(bare.wait(), 10)
     return {"send_accepted_per_s": accepted, "send_baseline_per_s": base_accepted,
             "send_ratio_vs_baseline": accepted / base_accepted,
+            # CPU each role spent per message at saturation, until the queue drained (ms)
+            "send_api_cpu_ms_per_message": cpu_used["api"] * 1000 / total,
+            "send_worker_cpu_ms_per_message": cpu_used["worker-0"] * 1000 / total,
             "send_api_p50_ms_saturated": pct(closed_lat, 50), "send_api_p99_ms_saturated": pct(closed_lat, 99),
             "send_enqueue_to_sent_p50_ms_saturated": pct(saturated_sent, 50),
             "send_enqueue_to_sent_p99_ms_saturated": pct(saturated_sent, 99),
