@@ -156,14 +156,23 @@ async def _double_sends(run: Run, instances: list[dict[str, Any]]) -> int:
 
 
 async def experiment(services: Services, name: str, quick: bool, logs: Path | None = None) -> dict[str, Any]:
-    description, fault = FAULTS[name]
-    port = free_port()
+    """One fault under load; a cluster fault gets a private NATS cluster, stopped whatever happens."""
     tag = secrets.token_hex(3)
     cluster = NatsCluster(services.root / f"cluster-{tag}") if name in CLUSTER_FAULTS else None
-    on_cluster: dict[str, Any] = {}
-    if cluster is not None:
-        await cluster.up()
-        on_cluster = {"nats_url": cluster.url, "stream_replicas": NODES}
+    try:
+        if cluster is not None:
+            await cluster.up()
+        return await _experiment(services, name, quick, logs, tag, cluster)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+async def _experiment(services: Services, name: str, quick: bool, logs: Path | None, tag: str,
+                      cluster: NatsCluster | None) -> dict[str, Any]:
+    description, fault = FAULTS[name]
+    port = free_port()
+    on_cluster: dict[str, Any] = {} if cluster is None else {"nats_url": cluster.url, "stream_replicas": NODES}
     settings = services.settings().model_copy(update={**on_cluster,
         "env": "test", "secret_key": "chaos-secret-" + "x" * 32, "db_schema": f"c_{tag}", "redis_prefix": f"c{tag}",
         "nats_prefix": f"c{tag}", "partner_token": PARTNER_TOKEN, "client_token": CLIENT_TOKEN,
@@ -172,14 +181,14 @@ async def experiment(services: Services, name: str, quick: bool, logs: Path | No
     await migrate(settings)
     await bootstrap_partner(settings, PartnerTokens(PARTNER_TOKEN, CLIENT_TOKEN, False))
     recorder = Recorder()
-    await recorder.start()
     env = settings_env(settings, ZAPGATE_PLACEMENT_INTERVAL_S="0.3", ZAPGATE_WEBHOOK_RETRY_INITIAL_S="0.2",
                        ZAPGATE_WEBHOOK_RETRY_MAX_S="2", ZAPGATE_LOG_LEVEL="WARNING",
                        **({"ZAPGATE_STREAM_REPLICAS": str(NODES)} if cluster is not None else {}))
     run = Run(settings, services, recorder, {}, env, f"http://127.0.0.1:{port}", logs, cluster)
-    for proc in ("api", "w0", "w1", "dispatch"):
-        run.spawn(proc)
+    await recorder.start()
     try:
+        for role in ("api", "w0", "w1", "dispatch"):
+            run.spawn(role)
         async with httpx.AsyncClient() as client:
             deadline = time.monotonic() + 60
             while True:
@@ -225,8 +234,6 @@ async def experiment(services: Services, name: str, quick: bool, logs: Path | No
             except subprocess.TimeoutExpired:
                 proc.kill()
         await recorder.stop()
-        if cluster is not None:
-            cluster.close()
 
 
 def render(results: list[dict[str, Any]], facts: dict[str, Any], command: str) -> str:
