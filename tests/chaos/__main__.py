@@ -87,6 +87,27 @@ async def _leader_killed(run: Run, seconds: float) -> None:
     run.cluster.start(node)
 
 
+async def _stream_full(run: Run, seconds: float) -> None:
+    """``ZG_EVENTS`` full: dispatch stalls (SIGSTOP: nothing frees space) and the stream's byte cap comes down to
+    what it holds, so every capture publish is refused; ``seconds`` later the cap is restored and dispatch goes on."""
+    names = Names.from_settings(run.settings)
+    bus = await Bus.connect(run.settings.nats_url)
+    dispatch = run.procs["dispatch"]
+    try:
+        dispatch.send_signal(signal.SIGSTOP)
+        await asyncio.sleep(0.5)  # what it had in flight settles
+        info = await bus.js.stream_info(names.events_stream)
+        cap = info.config.max_bytes
+        info.config.max_bytes = max(int(info.state.bytes), 1)  # nothing is over it: nothing is removed
+        await bus.js.update_stream(info.config)
+        await asyncio.sleep(seconds)
+        info.config.max_bytes = cap
+        await bus.js.update_stream(info.config)
+    finally:
+        dispatch.send_signal(signal.SIGCONT)
+        await bus.close()
+
+
 async def _receiver_down(run: Run, seconds: float) -> None:
     run.recorder.failing = True
     await asyncio.sleep(seconds)
@@ -114,6 +135,8 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "redis-stop": ("Redis stopped 20 s (it keeps nothing: leases and fences reset)",
                    lambda r, _i: _outage(r, "redis", 20)),
     "poison": ("a poison event in an instance's partition", lambda r, i: _poison(r, i[0]["id"])),
+    "events-stream-full": ("ZG_EVENTS full 20 s: dispatch stopped (SIGSTOP) and the stream's byte cap lowered to "
+                           "what it holds; then both restored", lambda r, _i: _stream_full(r, 20)),
     "nats-leader-kill9": ("3-node JetStream cluster, 3 replicas: kill -9 of the events stream's leader node "
                           "(back 20 s later)", lambda r, _i: _leader_killed(r, 20)),
 }
