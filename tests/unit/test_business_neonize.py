@@ -5,7 +5,6 @@ are mapped to the routes that meet them; what the binary really exports backs th
 from __future__ import annotations
 
 import ctypes
-import time
 from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,9 @@ from gateway.core.business import BusinessHours, ProfileChange, ProfileField
 from gateway.core.engine_gaps import NeonizeGap
 from gateway.core.errors import Unsupported
 from gateway.worker.business import run_business_op
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
-from tests.support.neonize import ALICE, ME
+from tests.support.neonize import ALICE
+from tests.support.neonize_engine import offline_engine
 
 CHAT = f"{ALICE}@s.whatsapp.net"
 BUSINESS_GAPS = (NeonizeGap.LABELS_READ, NeonizeGap.LABELS_WRITE, NeonizeGap.CHAT_NOTES,
@@ -30,11 +28,7 @@ BUSINESS_GAPS = (NeonizeGap.LABELS_READ, NeonizeGap.LABELS_WRITE, NeonizeGap.CHA
 
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZBIZ{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=lambda _e: None))
-    eng.connected = True
-    eng.phone = ME
-    yield eng
+    yield offline_engine("NZBIZ")
 
 
 async def test_every_business_call_is_a_501_and_nothing_is_sent(engine: NeonizeEngine) -> None:

@@ -3,7 +3,6 @@ object is a documented 501 and reaches nothing of neonize's client; every catalo
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,10 +14,8 @@ from gateway.core.engine_gaps import REASONS, NeonizeGap
 from gateway.core.errors import Unsupported
 from gateway.core.events import to_plain
 from gateway.worker.catalogs import run_catalog_op
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
-from tests.support.neonize import ME
+from tests.support.neonize_engine import offline_engine
 
 ARGS: dict[CatalogOp, dict[str, Any]] = {
     CatalogOp.PRODUCTS: {"phone": "5511900000201", "cursor": None},
@@ -39,11 +36,7 @@ READS = {CatalogOp.PRODUCTS, CatalogOp.PRODUCT, CatalogOp.COLLECTIONS, CatalogOp
 
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZCT{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=lambda _e: None))
-    eng.connected = True
-    eng.phone = ME
-    yield eng
+    yield offline_engine("NZCT")
 
 
 async def test_every_catalog_call_is_a_501_and_nothing_reaches_neonize(engine: NeonizeEngine) -> None:

@@ -20,11 +20,10 @@ from neonize.utils.enum import BlocklistAction
 from gateway.core.account import ChatAction, ContactInfo, NewContact, PhoneCheck, PrivacyName, PrivacySettings
 from gateway.core.errors import EngineError, NotConnected, NotFound, Unsupported
 from gateway.core.events import Address, ChatChanged
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize.account_calls import AccountCalls, brazil_other_form
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
-from tests.support.neonize import ALICE, GROUP, ME, jid
+from tests.support.neonize import ALICE, GROUP, jid
+from tests.support.neonize_engine import offline_engine
 
 Calls = list[tuple[str, tuple[Any, ...]]]
 LID = "81896604192873"
@@ -34,10 +33,7 @@ PN = "s.whatsapp.net"
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
     seen: list[Any] = []
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZACC{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=seen.append))
-    eng.connected = True
-    eng.phone = ME
+    eng = offline_engine("NZACC", emit=seen.append)
     eng.emitted = seen  # type: ignore[attr-defined]
     yield eng
 

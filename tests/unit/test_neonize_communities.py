@@ -5,7 +5,6 @@ library), per-group link errors, and the two operations neonize 0.5.2 cannot do.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,11 +14,10 @@ from neonize.proto import Neonize_pb2 as N
 
 from gateway.core.errors import EngineError, GroupNotFound, NotConnected, Unsupported
 from gateway.core.groups import Community, LinkResult, SubGroup
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize import groups
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
-from tests.support.neonize import GROUP, ME, PARENT, group_info_proto, jid, link_target
+from tests.support.neonize import GROUP, PARENT, group_info_proto, jid, link_target
+from tests.support.neonize_engine import offline_engine
 
 C = f"{PARENT}@g.us"
 G = f"{GROUP}@g.us"
@@ -36,11 +34,7 @@ Calls = list[tuple[str, tuple[Any, ...], dict[str, Any]]]
 
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZCOM{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=lambda _e: None))
-    eng.connected = True
-    eng.phone = ME
-    yield eng
+    yield offline_engine("NZCOM")
 
 
 def record(engine: NeonizeEngine, calls: Calls, **results: Any) -> Calls:

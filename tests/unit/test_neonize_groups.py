@@ -29,10 +29,8 @@ from gateway.core.errors import (
 )
 from gateway.core.events import Address, GroupNotified, MessageReceived
 from gateway.core.groups import GroupSettings, ParticipantAction, ParticipantResult
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize import groups
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
 from tests.support.neonize import (
     ALICE,
     BOB_LID,
@@ -50,6 +48,7 @@ from tests.support.neonize import (
     node,
     participant,
 )
+from tests.support.neonize_engine import offline_engine
 
 G = f"{GROUP}@g.us"
 ME_A = Address(jid=f"{ME}@s.whatsapp.net", phone=ME, lid="11111111111111@lid")
@@ -269,11 +268,7 @@ Calls = list[tuple[str, tuple[Any, ...]]]
 
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZGRP{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=lambda _e: None))
-    eng.connected = True
-    eng.phone = ME
-    yield eng
+    yield offline_engine("NZGRP")
 
 
 def record(engine: NeonizeEngine, method: str, result: Any = None, calls: Calls | None = None) -> Calls:

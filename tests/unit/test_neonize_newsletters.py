@@ -4,7 +4,6 @@ calls each wired method makes (client methods replaced by recorders), the 501s f
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,12 +17,11 @@ from gateway.core.commands import Outgoing
 from gateway.core.errors import EngineError, NewsletterNotFound, NotConnected, Unsupported
 from gateway.core.events import Envelope
 from gateway.core.newsletters import NewsletterRole, NewsletterSearch
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize import translate
 from gateway.worker.engines.neonize.engine import NeonizeEngine
 from gateway.worker.engines.neonize.newsletters import newsletter_info
-from tests.support.api import make_settings
 from tests.support.neonize import ME, jid, message_ev
+from tests.support.neonize_engine import offline_engine
 
 CHANNEL = "120363166555745933"
 CJID = f"{CHANNEL}@newsletter"
@@ -58,11 +56,7 @@ def test_metadata_becomes_our_channel() -> None:
 
 @pytest.fixture
 async def engine() -> AsyncIterator[NeonizeEngine]:
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZNL{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=lambda _e: None))
-    eng.connected = True
-    eng.phone = ME
-    yield eng
+    yield offline_engine("NZNL")
 
 
 Calls = list[tuple[str, tuple[Any, ...]]]

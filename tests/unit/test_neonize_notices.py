@@ -24,12 +24,11 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E
 
 from gateway.core import content as c
 from gateway.core.events import Address, ChatChanged, ChatNotified, GroupNotified, MessageReceived
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize import notices, translate
-from gateway.worker.engines.neonize.engine import NeonizeEngine
 from gateway.worker.engines.neonize.groups import Me
 from tests.support.api import make_settings
 from tests.support.neonize import ALICE, CONTENT, EMPTY, GROUP, ME, jid, message_ev, src
+from tests.support.neonize_engine import offline_engine
 
 ALICE_LID = "81896604192873"
 ALICE_A = Address(jid=f"{ALICE}@s.whatsapp.net", phone=ALICE)
@@ -292,9 +291,7 @@ def test_neonize_decrypt_poll_vote_repaired() -> None:
 
 async def test_notices_through_the_real_dispatcher() -> None:
     seen: list[Any] = []
-    engine = NeonizeEngine(EngineContext(instance_id=f"NZNOTE{time.monotonic_ns()}", settings=make_settings(),
-                                         emit=seen.append))
-    engine.connected = True
+    engine = offline_engine("NZNOTE", emit=seen.append, phone=None)
     engine.client.me = N.Device(JID=jid(ME), LID=jid("11111111111111", "lid"), Platform="", BussinessName="",
                                 PushName="", Initialized=True)
     picture_urls = ["https://pps.whatsapp.net/v/alice.jpg"]

@@ -11,7 +11,6 @@ import asyncio
 import functools
 import inspect
 import io
-import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -24,11 +23,10 @@ from gateway.core import content as c
 from gateway.core.commands import Outgoing
 from gateway.core.errors import EngineError, NotConnected
 from gateway.core.events import Address, Connected, PresenceState, ReceiptReceived, ReceiptStatus
-from gateway.worker.engines.base import EngineContext
 from gateway.worker.engines.neonize import sending
 from gateway.worker.engines.neonize.engine import NeonizeEngine
-from tests.support.api import make_settings
 from tests.support.neonize import ALICE, CAROL, GROUP, ME, jid
+from tests.support.neonize_engine import offline_engine
 
 A = f"{ALICE}@s.whatsapp.net"
 G = f"{GROUP}@g.us"
@@ -76,11 +74,8 @@ async def engine() -> AsyncIterator[NeonizeEngine]:
         return media.get(key)
 
     seen: list[Any] = []
-    eng = NeonizeEngine(EngineContext(instance_id=f"NZSEND{time.monotonic_ns()}", settings=make_settings(),
-                                      emit=seen.append, read_media=read_media))
+    eng = offline_engine("NZSEND", emit=seen.append, read_media=read_media)
     eng.runtime = Recorder()  # type: ignore[assignment]
-    eng.connected = True
-    eng.phone = ME
     eng.client.me = N.Device(JID=jid(ME), LID=jid(ME_LID, "lid"), Platform="", BussinessName="", PushName="Me",
                              Initialized=True)
     eng.test_media = media  # type: ignore[attr-defined]
