@@ -53,6 +53,7 @@ from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox_batch import EnqueueBatcher
 from gateway.infra.kv.auth_guard import AuthGuard
+from gateway.infra.kv.leases import LeaseReader
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.sessions import DashboardSessions
 from gateway.infra.kv.state import StateStore, connect_redis
@@ -147,7 +148,8 @@ def create_app(settings: Settings) -> FastAPI:
             zg = AppState(settings=settings, names=names, db=db, instances=InstanceStore(db), state=state,
                           bus=None, media=media, rate_limiter=limiter, auth_guard=guard,
                           dashboard_sessions=DashboardSessions(redis, names, settings.dashboard_session_ttl_s),
-                          auth_cache=AuthCache(settings.auth_cache_s), enqueues=_enqueues(settings, db))
+                          auth_cache=AuthCache(settings.auth_cache_s), enqueues=_enqueues(settings, db),
+                          leases=LeaseReader(redis, names))
             if zg.enqueues is not None:
                 stack.push_async_callback(zg.enqueues.close)  # after the last request, before the pool closes
             app.state.zg = zg

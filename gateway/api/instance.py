@@ -42,7 +42,7 @@ def status_body(live: dict[str, str]) -> dict[str, Any]:
 
 
 def control(zg: AppState, timeout_s: float | None = None) -> ControlClient:
-    return ControlClient(zg.need_bus(), zg.names, timeout_s or zg.settings.control_timeout_s)
+    return ControlClient(zg.need_bus(), zg.names, timeout_s or zg.settings.control_timeout_s, zg.leases)
 
 
 async def settings_changed(zg: AppState, instance_id: str) -> None:

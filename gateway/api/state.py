@@ -16,6 +16,7 @@ from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.outbox_batch import EnqueueBatcher
 from gateway.infra.kv.auth_guard import AuthGuard
+from gateway.infra.kv.leases import LeaseReader
 from gateway.infra.kv.ratelimit import RateLimiter
 from gateway.infra.kv.sessions import DashboardSessions
 from gateway.infra.kv.state import StateStore
@@ -36,6 +37,7 @@ class AppState:
     dashboard_sessions: DashboardSessions | None = None  # the dashboard's sign-ins (Redis)
     auth_cache: AuthCache = field(default_factory=lambda: AuthCache(0))  # the send routes' lookups; off by default
     enqueues: EnqueueBatcher | None = None  # group commit of accepted sends; None: one statement per send
+    leases: LeaseReader | None = None  # who holds an instance: a control call watches that worker (control.py)
 
     async def forget_instance(self, instance_id: str) -> None:
         """The instance was deleted or its token rotated: drop what every api cached of it (best effort)."""

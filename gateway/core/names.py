@@ -51,6 +51,10 @@ class Names:
     def control_subject(self, instance: str) -> str:
         return f"{self.nats_prefix}.ctl.{instance}"
 
+    def worker_subject(self, worker: str) -> str:
+        """Core NATS: a worker answers here while its connection is up; "no responders" means it is gone."""
+        return f"{self.nats_prefix}.wrk.{worker}"
+
     @property
     def placement_subject(self) -> str:
         """Core NATS broadcast: instances were created, deleted or their desired state changed."""

@@ -100,6 +100,8 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         await self.start()
         sub = await self.bus.subscribe(self.names.placement_subject, self._on_placement)
+        # the api asks here whether we are still up while it waits for a control answer (ControlClient)
+        alive = await self.bus.serve(self.names.worker_subject(self.worker_id), _alive)
         await self.leases.heartbeat(self.settings.heartbeat_ttl_s, 0)
         await asyncio.sleep(min(0.5, self.settings.placement_interval_s))  # let peers announce themselves
         self._tasks.spawn(self._renew_loop(), name="renew")
@@ -121,6 +123,7 @@ class Worker:
         finally:
             await self.bus.unserve(sub)
             await self.close()
+            await self.bus.unserve(alive)  # last: our control requests were answered before
 
     async def _on_placement(self, _data: bytes) -> None:
         self._wake.set()
@@ -302,6 +305,10 @@ class Worker:
                     await self.bus.nc.flush(timeout=2)
             await self._tasks.cancel_all()
             await self.media.close()
+
+
+async def _alive(_data: bytes) -> bytes:
+    return b"{}"
 
 
 async def run_worker(settings: Settings, worker_id: str | None) -> None:

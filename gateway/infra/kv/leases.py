@@ -74,6 +74,21 @@ class Lease:
         return f"{self.worker_id}:{self.fence}"
 
 
+class LeaseReader:
+    """Who holds an instance's lease, for a process that holds none (the api)."""
+
+    def __init__(self, client: aioredis.Redis, names: Names) -> None:
+        self.redis = client
+        self.names = names
+
+    async def owner(self, instance_id: str) -> str | None:
+        """The worker id holding the instance's lease now, or None."""
+        value = await self.redis.get(self.names.lease_key(instance_id))
+        if not value:
+            return None
+        return str(value).rpartition(":")[0] or None
+
+
 class LeaseManager:
     """Leases, fencing and worker heartbeats for one worker."""
 
