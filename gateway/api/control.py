@@ -74,9 +74,10 @@ class ControlClient:
     async def _owner(self, instance_id: str) -> str | None:
         assert self.leases is not None
         try:
-            return await self.leases.owner(instance_id)
+            holder = await self.leases.owner(instance_id)
         except Exception:  # Redis away: no watch, the timeout decides
             return None
+        return holder[0] if holder is not None else None
 
     async def _gone(self, worker: str) -> bool:
         """True only when NATS says nobody serves the worker's subject (its connection is gone)."""

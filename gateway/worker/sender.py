@@ -291,7 +291,7 @@ class Sender:
     async def _fence_for_next(self) -> int | None:
         """With no pacing between sends, the lease check of the next send happens now and its claim rides on
         this record; with pacing (or Redis away) the next row is claimed after its wait, as usual."""
-        if self.settings.gap_range_s[1] > 0:
+        if self.stopping or self.settings.gap_range_s[1] > 0:
             return None
         try:
             owner = await self.host.still_owner()

@@ -81,22 +81,22 @@ class LeaseReader:
         self.redis = client
         self.names = names
 
-    async def owner(self, instance_id: str) -> str | None:
-        """The worker id holding the instance's lease now, or None."""
+    async def owner(self, instance_id: str) -> tuple[str, int] | None:
+        """(worker id, fence) of the instance's lease now, or None."""
         value = await self.redis.get(self.names.lease_key(instance_id))
         if not value:
             return None
-        return str(value).rpartition(":")[0] or None
+        worker, _, fence = str(value).rpartition(":")
+        return worker, int(fence) if fence.isascii() and fence.isdigit() else 0
 
 
-class LeaseManager:
+class LeaseManager(LeaseReader):
     """Leases, fencing and worker heartbeats for one worker."""
 
     def __init__(self, client: aioredis.Redis, names: Names, worker_id: str, ttl_s: float,
                  group: str = "workers") -> None:
+        super().__init__(client, names)
         self.group = group
-        self.redis = client
-        self.names = names
         self.worker_id = worker_id
         self.ttl_ms = int(ttl_s * 1000)
         self._acquire = client.register_script(_ACQUIRE)
@@ -168,13 +168,6 @@ class LeaseManager:
                 and time.monotonic() - confirmed[1] < self.ttl_ms / 1000 * TRUSTED_FRACTION):
             return True
         return await self.holds(lease)
-
-    async def owner(self, instance_id: str) -> tuple[str, int] | None:
-        value = await self.redis.get(self.names.lease_key(instance_id))
-        if not value:
-            return None
-        worker, _, fence = str(value).rpartition(":")
-        return worker, int(fence) if fence.isascii() and fence.isdigit() else 0
 
     # heartbeats ---------------------------------------------------------------------------------
     async def heartbeat(self, ttl_s: float, owned: int) -> None:
