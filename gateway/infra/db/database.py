@@ -12,12 +12,26 @@ import asyncpg
 
 from gateway.core.config import Settings
 
-# Postgres unreachable or refusing connections (not a bad query): the api answers 503. ConnectionError
-# (refused, reset) is what asyncpg's connect raises for a server that is down; a bare OSError is not
-# counted: files raise those too.
+
+class PostgresTimeout(ConnectionError):
+    """Postgres took ``CONNECT_TIMEOUT_S`` without completing a connect: it hangs rather than refuses (an
+    outage like a refused connection, not a bare ``TimeoutError`` that would end as a 500)."""
+
+
+# Postgres unreachable, refusing or hanging on connections (not a bad query): the api answers 503.
+# ConnectionError (refused, reset, ``PostgresTimeout``) is what a connect raises for a server that is down or
+# hung; a bare OSError is not counted: files raise those too.
 OUTAGE_ERRORS = (ConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                  asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 CONNECT_TIMEOUT_S = 5.0
+
+
+async def _connect(*args: Any, **kwargs: Any) -> Any:
+    """The pool's connect: a timed-out connect is a Postgres outage (``PostgresTimeout``)."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except TimeoutError as exc:
+        raise PostgresTimeout(f"no answer within {kwargs.get('timeout', CONNECT_TIMEOUT_S)}s") from exc
 
 
 class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
@@ -62,6 +76,7 @@ class Database:
             timeout=CONNECT_TIMEOUT_S,  # a connect to an unreachable server fails fast, not after 60 s
             server_settings={"search_path": settings.db_schema, "application_name": "zapgate"},
             connection_class=PooledConnection,
+            connect=_connect,
         )
         return cls(pool, settings.db_schema)
 

@@ -1,0 +1,38 @@
+"""A Postgres that accepts connections and never answers (hung, not down): a pooled connect ends in
+``PostgresTimeout``, which the api maps to 503 like a refused connection (``make chaos``, postgres-hang, saw a
+bare ``TimeoutError`` end as a 500)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from gateway.api.errors import outage_of
+from gateway.core.config import Settings
+from gateway.infra.db import database
+from gateway.infra.db.database import Database, PostgresTimeout
+
+
+async def test_a_connect_to_a_hung_postgres_is_an_outage_not_a_bare_timeout(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept_and_say_nothing(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(accept_and_say_nothing, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(database, "CONNECT_TIMEOUT_S", 0.5)
+    hung = settings.model_copy(update={"database_url": f"postgresql://zapgate@127.0.0.1:{port}/zapgate"})
+    db = await Database.connect(hung)  # no connection yet (min_size 0)
+    try:
+        with pytest.raises(PostgresTimeout) as raised:
+            await db.pool.fetchval("SELECT 1")
+        assert outage_of(raised.value) == "postgres"  # the api answers 503 SERVICE_UNAVAILABLE for it
+        assert held, "the connect reached the server (it hung there, it was not refused)"
+    finally:
+        await db.pool.close()
+        for writer in held:
+            writer.close()
+        server.close()
