@@ -78,6 +78,15 @@ async def _outage(run: Run, name: str, seconds: float) -> None:
     run.services.resume(name)
 
 
+async def _hang(run: Run, name: str, seconds: float) -> None:
+    """The service stops answering without closing anything (SIGSTOP), ``seconds`` long."""
+    pids = run.services.hang(name)
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        run.services.unhang(pids)
+
+
 async def _leader_killed(run: Run, seconds: float) -> None:
     """kill -9 of the node leading the events stream; it comes back ``seconds`` later with its store."""
     assert run.cluster is not None
@@ -134,6 +143,10 @@ FAULTS: dict[str, tuple[str, Fault]] = {
     "postgres-stop": ("Postgres stopped 20 s", lambda r, _i: _outage(r, "postgres", 20)),
     "redis-stop": ("Redis stopped 20 s (it keeps nothing: leases and fences reset)",
                    lambda r, _i: _outage(r, "redis", 20)),
+    "postgres-hang": ("Postgres hangs 20 s (SIGSTOP: connections stay open, nothing answers)",
+                      lambda r, _i: _hang(r, "postgres", 20)),
+    "redis-hang": ("Redis hangs 20 s (SIGSTOP)", lambda r, _i: _hang(r, "redis", 20)),
+    "nats-hang": ("NATS hangs 20 s (SIGSTOP)", lambda r, _i: _hang(r, "nats", 20)),
     "poison": ("a poison event in an instance's partition", lambda r, i: _poison(r, i[0]["id"])),
     "events-stream-full": ("ZG_EVENTS full 20 s: dispatch stopped (SIGSTOP) and the stream's byte cap lowered to "
                            "what it holds; then both restored", lambda r, _i: _stream_full(r, 20)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -54,6 +55,31 @@ class Services:
             assert proc is not None
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+
+    def pids(self, name: str) -> list[int]:
+        """The service's processes (Postgres: the postmaster and every backend and helper it started)."""
+        if name != "postgres":
+            proc = self.redis if name == "redis" else self.nats
+            assert proc is not None
+            return [proc.pid]
+        data = provision.pg_layout(self.settings()).data
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], check=False, capture_output=True,
+                                  text=True).stdout.split()
+        return [postmaster, *(int(c) for c in children)]
+
+    def hang(self, name: str) -> list[int]:
+        """SIGSTOP: the service keeps its connections open and answers nothing (a hang, not a refusal)."""
+        pids = self.pids(name)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    @staticmethod
+    def unhang(pids: list[int]) -> None:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def resume(self, name: str) -> None:
         if name == "postgres":
