@@ -37,6 +37,7 @@ async def rig(settings: Settings) -> AsyncIterator[tuple[Names, Bus, Bus, Contro
     worker = f"w-{secrets.token_hex(3)}"
     await redis.set(names.lease_key(instance_id), f"{worker}:7")
     await worker_bus.serve(names.worker_subject(worker), _alive)
+    await worker_bus.nc.flush()  # the server has our subscriptions before anyone asks
     try:
         yield names, api_bus, worker_bus, ControlClient(api_bus, names, TIMEOUT_S, LeaseReader(redis, names)), \
             instance_id
@@ -57,8 +58,9 @@ async def test_a_call_fails_as_soon_as_the_worker_holding_it_is_gone(
         return b""
 
     await worker_bus.serve(names.control_subject(instance_id), never_answers)
+    await worker_bus.nc.flush()
     call = asyncio.create_task(client.call(instance_id, Action.RESTART))
-    await received.wait()
+    await asyncio.wait_for(received.wait(), 10)
     await asyncio.sleep(WATCH_AFTER_S + 1.0)  # watched for a while: the worker answers its pings
     assert not call.done()
     await worker_bus.nc.close()  # its connection is gone, as after a kill -9
@@ -75,4 +77,5 @@ async def test_a_live_workers_slow_answer_is_still_waited_for(
         return orjson.dumps({"ok": True, "result": {"restarted": True}})
 
     await worker_bus.serve(names.control_subject(instance_id), slow)
+    await worker_bus.nc.flush()
     assert await asyncio.wait_for(client.call(instance_id, Action.RESTART), 10) == {"restarted": True}
