@@ -278,7 +278,9 @@ class Dispatcher:
         deliveries = [NewDelivery(hook.value, webhook_id(envelope.event_id, hook.value), orjson.dumps(payload))
                       for hook, payload in payloads
                       if instance is not None and instance.callbacks.get(CallbackKind(hook.value))]
-        return PersistItem(envelope=envelope, body=msg.data, partition=partition, deliveries=deliveries)
+        event = envelope.event
+        hold_s = self.settings.media_hold_s if isinstance(event, ev.MessageReceived) and event.media_pending else 0.0
+        return PersistItem(envelope=envelope, body=msg.data, partition=partition, deliveries=deliveries, hold_s=hold_s)
 
     async def _retention_loop(self) -> None:
         while True:

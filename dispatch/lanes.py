@@ -3,12 +3,18 @@
 Memory is bounded: a lane holds at most ``dispatch_lane_cap`` deliveries. Past that (or for a partition just
 taken over) the lane *overflows*: new deliveries stay in Postgres only, and the lane pages them in, in id
 order, when its queue is empty. The queue is kept sorted by delivery id, so late arrivals cannot overtake.
+
+A *held* delivery (a message whose media the worker is still downloading) stops its lane until the media
+follow-up releases it (``add`` of the same id with the new payload wakes the lane) or its deadline passes; then
+it goes as it is, with ``downloadError`` (the worker died during the download). Later deliveries wait behind it:
+the partner sees the instance's messages in order, each with its media links.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import logging
 import random
 import time
@@ -39,6 +45,7 @@ class Lane:
     delivering: int | None = None
     overflow: bool = False  # some pending deliveries of this instance are only in Postgres
     last_id: int = 0  # the highest delivery id this lane finished
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # a held delivery was released
 
 
 class Lanes:
@@ -65,6 +72,7 @@ class Lanes:
 
     def add(self, delivery: Delivery) -> None:
         if delivery.id in self.queued:
+            self._refresh(delivery)
             return
         lane = self._lane(delivery.instance_id, delivery.partition)
         if lane.overflow or len(lane.queue) >= self.settings.dispatch_lane_cap:
@@ -72,6 +80,16 @@ class Lanes:
         else:
             self._insert(lane, delivery)
         self._start(delivery.instance_id, lane)
+
+    def _refresh(self, delivery: Delivery) -> None:
+        """A queued delivery came again: released from its hold, with its media follow-up's payload."""
+        lane = self.lanes.get(delivery.instance_id)
+        if lane is None:
+            return
+        at = bisect.bisect_left(lane.queue, delivery.id, key=lambda d: d.id)
+        if at < len(lane.queue) and lane.queue[at].id == delivery.id and lane.delivering != delivery.id:
+            lane.queue[at] = delivery
+            lane.wake.set()
 
     def resume(self, instance_id: str, partition: int) -> None:
         """Deliver what Postgres holds pending for the instance (a partition taken over, a replay)."""
@@ -122,6 +140,19 @@ class Lanes:
                     await asyncio.sleep(1)
                 continue
             delivery = lane.queue[0]
+            if delivery.held_until is not None:
+                try:
+                    released = await self._held(lane, delivery)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("releasing held delivery %s failed; retrying", delivery.id,
+                                  extra={"instance_id": instance_id})
+                    await asyncio.sleep(1)
+                    continue
+                if released is None:
+                    continue  # still held (woken: look again), or closed meanwhile (dropped)
+                delivery = released
             lane.delivering = delivery.id
             try:
                 await self._deliver(delivery)
@@ -140,6 +171,27 @@ class Lanes:
         LANES.set(len(self.lanes))
         if not self.lanes:
             self._idle.set()
+
+    async def _held(self, lane: Lane, delivery: Delivery) -> Delivery | None:
+        """Wait at a held delivery until woken or until its deadline; past the deadline, unhold it in Postgres
+        (a follow-up that committed first has released it with its payload) and return it to deliver."""
+        assert delivery.held_until is not None
+        wait_s = delivery.held_until.timestamp() - time.time()
+        if wait_s > 0:
+            lane.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lane.wake.wait(), wait_s)
+            return None
+        fresh = await self.store.unhold(delivery.id)
+        if fresh is None:  # closed elsewhere (the instance deleted, a replay): nothing to deliver
+            lane.queue.pop(0)
+            self.queued.discard(delivery.id)
+            lane.last_id = max(lane.last_id, delivery.id)
+            return None
+        log.warning("delivery %s was held until %s: delivering it as it is now", delivery.id,
+                    delivery.held_until.isoformat(), extra={"instance_id": fresh.instance_id})
+        lane.queue[0] = fresh
+        return fresh
 
     async def _deliver(self, d: Delivery) -> None:
         """Attempt until delivered or dead-lettered (state lives in Postgres: a restart resumes here).

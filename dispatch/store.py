@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from dispatch import chats, polls
 from dispatch.polls import PollKey
-from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived
+from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived, held_event_id
 from gateway.core.models import Instance
 from gateway.infra.db.database import Database
 
@@ -27,6 +27,7 @@ class PersistItem:
     body: bytes
     partition: int
     deliveries: list[NewDelivery]
+    hold_s: float = 0.0  # > 0: a message whose media is being downloaded; its deliveries wait this long at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class Delivery:
     payload: bytes
     attempts: int
     first_try_at: datetime | None
+    held_until: datetime | None = None  # set: the lane waits here for the media follow-up, until then at most
     instance: Instance | None = field(default=None, compare=False)  # as read at persist time, if fresh
 
 
@@ -69,10 +71,22 @@ class Attempt:
 def _delivery(row: Any) -> Delivery:
     return Delivery(id=row["id"], instance_id=row["instance_id"], partition=row["partition"], hook=row["hook"],
                     webhook_id=row["webhook_id"], payload=bytes(row["payload"]), attempts=row["attempts"],
-                    first_try_at=row["first_try_at"])
+                    first_try_at=row["first_try_at"], held_until=row["held_until"])
 
 
-_DELIVERY_COLS = "id, instance_id, partition, hook, webhook_id, payload, attempts, first_try_at"
+_DELIVERY_COLS = "id, instance_id, partition, hook, webhook_id, payload, attempts, first_try_at, held_until"
+_D_COLS = ", ".join(f"d.{col}" for col in _DELIVERY_COLS.split(", "))
+# the deliveries of a pending message, released with the payload its media follow-up brought (earlier batches)
+_RELEASE = (
+    f"UPDATE deliveries d SET payload = r.payload, held_until = NULL FROM unnest($1::text[], $2::text[], "
+    "$3::bytea[]) AS r (event_id, hook, payload) JOIN events e ON e.event_id = r.event_id "
+    "WHERE d.event_row = e.id AND d.hook = r.hook AND d.state = 'pending' AND d.held_until IS NOT NULL "
+    f"RETURNING {_D_COLS}, r.event_id AS held_event")
+_INSERT_DELIVERIES = (
+    "INSERT INTO deliveries (event_row, instance_id, partition, hook, webhook_id, payload, held_until) "
+    "SELECT e, i, p, h, w, b, CASE WHEN s > 0 THEN now() + s * interval '1 second' END FROM unnest($1::bigint[], "
+    "$2::text[], $3::int[], $4::text[], $5::text[], $6::bytea[], $7::float8[]) AS t (e, i, p, h, w, b, s) "
+    f"ON CONFLICT (webhook_id) DO NOTHING RETURNING {_DELIVERY_COLS}")
 _INSERT_RECEIVED = (
     "INSERT INTO messages (instance_id, message_id, chat, from_me, kind, status, at, sender) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING instance_id, message_id")
@@ -89,6 +103,33 @@ def _message_kind(item: PersistItem) -> str:
     if isinstance(ev, MessageSent) and ev.message_id:
         return "sent"
     return "other"
+
+
+def _plan_deliveries(fresh: list[PersistItem]) -> tuple[list[tuple[PersistItem, NewDelivery, float]],
+                                                       list[tuple[PersistItem, NewDelivery, str]]]:
+    """The deliveries to insert, in event order, with their hold; and the media follow-ups whose pending message
+    came in an earlier batch (released in Postgres). A follow-up in the same batch as its message just gives that
+    message's deliveries its payload, unheld."""
+    planned: list[tuple[PersistItem, NewDelivery, float]] = []
+    held_here: dict[str, dict[str, int]] = {}  # pending event id -> hook -> index in planned
+    follow_ups: list[tuple[PersistItem, NewDelivery, str]] = []
+    for item in fresh:
+        ev = item.envelope.event
+        if isinstance(ev, MessageReceived) and ev.media_ready:
+            held = held_event_id(item.envelope.instance_id, ev)
+            here = held_here.get(held, {})
+            for d in item.deliveries:
+                if d.hook in here:
+                    pending, old, _ = planned[here[d.hook]]
+                    planned[here[d.hook]] = (pending, replace(old, payload=d.payload), 0.0)
+                else:
+                    follow_ups.append((item, d, held))
+            continue
+        for d in item.deliveries:
+            if item.hold_s > 0:
+                held_here.setdefault(item.envelope.event_id, {})[d.hook] = len(planned)
+            planned.append((item, d, item.hold_s))
+    return planned, follow_ups
 
 
 class DispatchStore:
@@ -120,18 +161,10 @@ class DispatchStore:
                 [i.body for i in items])
             inserted = {r["event_id"]: r["id"] for r in rows}
             fresh = [i for i in items if i.envelope.event_id in inserted]
-            args: list[list[Any]] = [[], [], [], [], [], []]
-            for item in fresh:
-                for d in item.deliveries:
-                    for col, value in zip(args, (inserted[item.envelope.event_id], item.envelope.instance_id,
-                                                 item.partition, d.hook, d.webhook_id, d.payload), strict=True):
-                        col.append(value)
-            if args[0]:
-                drows = await conn.fetch(
-                    "INSERT INTO deliveries (event_row, instance_id, partition, hook, webhook_id, payload) "
-                    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], "
-                    f"$6::bytea[]) ON CONFLICT (webhook_id) DO NOTHING RETURNING {_DELIVERY_COLS}", *args)
-                created = sorted((_delivery(r) for r in drows), key=lambda d: d.id)
+            planned, follow_ups = _plan_deliveries(fresh)
+            created = await self._insert_deliveries(conn, inserted, planned)
+            if follow_ups:
+                created += await self._release(conn, inserted, follow_ups)
             # messages first, then chats, each in capture order: neither reads the other's table, so this is
             # the order of events as they happened, in a few pipelined round trips instead of two per event
             new_messages = await self._messages(conn, fresh)
@@ -144,6 +177,37 @@ class DispatchStore:
                     "INSERT INTO polls (instance_id, message_id, options) VALUES ($1, $2, $3::text[]) "
                     "ON CONFLICT DO NOTHING", [(iid, mid, list(options)) for iid, mid, options in found])
         return created
+
+    @staticmethod
+    async def _insert_deliveries(conn: Any, inserted: dict[str, int],
+                                 planned: list[tuple[PersistItem, NewDelivery, float]]) -> list[Delivery]:
+        if not planned:
+            return []
+        rows = await conn.fetch(_INSERT_DELIVERIES, [inserted[i.envelope.event_id] for i, _, _ in planned],
+                                [i.envelope.instance_id for i, _, _ in planned], [i.partition for i, _, _ in planned],
+                                [d.hook for _, d, _ in planned], [d.webhook_id for _, d, _ in planned],
+                                [d.payload for _, d, _ in planned], [hold for _, _, hold in planned])
+        return sorted((_delivery(r) for r in rows), key=lambda d: d.id)
+
+    async def _release(self, conn: Any, inserted: dict[str, int],
+                       follow_ups: list[tuple[PersistItem, NewDelivery, str]]) -> list[Delivery]:
+        """Release the held deliveries of earlier batches with their follow-up's payload; a follow-up that finds
+        none held (released at its deadline already, or the message had no such webhook) is delivered itself,
+        like a later media retry: the same message again, with its links."""
+        rows = await conn.fetch(_RELEASE, [held for _, _, held in follow_ups], [d.hook for _, d, _ in follow_ups],
+                                [d.payload for _, d, _ in follow_ups])
+        done = {(r["held_event"], r["hook"]) for r in rows}
+        released = [_delivery(r) for r in rows]
+        rest = [(item, d, 0.0) for item, d, held in follow_ups if (held, d.hook) not in done]
+        return released + await self._insert_deliveries(conn, inserted, rest)
+
+    async def unhold(self, delivery_id: int) -> Delivery | None:
+        """Stop holding a delivery whose deadline passed (its follow-up never came): it goes as it is. None: it
+        is no longer pending. A follow-up committed first has already released it with its payload."""
+        row = await self.db.pool.fetchrow(
+            f"UPDATE deliveries SET held_until = NULL WHERE id = $1 AND state = 'pending' RETURNING {_DELIVERY_COLS}",
+            delivery_id)
+        return _delivery(row) if row is not None else None
 
     async def _messages(self, conn: Any, items: list[PersistItem]) -> list[bool]:
         """Record what each event says about a message, in order; True for an event whose message id was not

@@ -292,6 +292,11 @@ class Settings(BaseSettings):
     media_download_timeout_s: Annotated[float, Field(
         gt=0.1, le=600, description="Timeout of downloading an inbound message's media, in seconds",
     )] = 60.0
+    media_hold_s: Annotated[float, Field(
+        gt=0.1, le=3600,
+        description="Longest a message's webhooks wait for its media download (longer than the download timeout; "
+                    "past it, e.g. the worker died, the message is delivered with downloadError), in seconds",
+    )] = 90.0
     inbound_media_max_bytes: Annotated[int, Field(
         ge=1024, le=2**31 - 1,
         description="Largest inbound media downloaded, in bytes (larger: delivered with downloadError, not fetched)",
@@ -399,6 +404,9 @@ class Settings(BaseSettings):
     def _safety(self) -> Settings:
         """Refuse unsafe values together, each with what to do about it."""
         problems = self._secret_problems()
+        if self.media_hold_s <= self.media_download_timeout_s:
+            problems.append("ZAPGATE_MEDIA_HOLD_S must be longer than ZAPGATE_MEDIA_DOWNLOAD_TIMEOUT_S (webhooks "
+                            "would go without media that is still downloading)")
         if self.env is Environment.PRODUCTION:
             if self.partner_token is None or len(self.partner_token) < 24:
                 problems.append("ZAPGATE_PARTNER_TOKEN must be set (24+ characters)")

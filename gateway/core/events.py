@@ -11,7 +11,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -124,6 +124,8 @@ class MessageReceived:
     is_status_reply: bool = False
     waiting: bool = False
     media_attempt: int = 0  # > 0: a follow-up carrying media whose first download failed
+    media_pending: bool = False  # captured before its media was downloaded: dispatch holds its webhooks
+    media_ready: bool = False  # the media of a pending message, downloaded (or not): releases the held webhooks
     chat_name: str | None = None  # a group's subject, when the engine knows it (Z-API's chatName)
     sender_photo: str | None = None  # the sender's profile picture URL, when the engine has it cached
     chat_photo: str | None = None  # the chat's picture URL (a group's), when the engine has it cached
@@ -264,7 +266,7 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
     if isinstance(event, MessageReceived):
         suffix = (f"media{event.media_attempt}" if event.media_attempt else "edit" if event.is_edit
                   else "waiting" if event.waiting else "new")  # a waiting copy is followed by the decrypted one
-        return f"{instance_id}:msg:{event.message_id}:{suffix}"
+        return f"{instance_id}:msg:{event.message_id}:{suffix}{'-ready' if event.media_ready else ''}"
     if isinstance(event, ReceiptReceived):
         return f"{instance_id}:rcpt:{event.status.value}:{','.join(event.message_ids)}"
     if isinstance(event, MessageSent):
@@ -274,6 +276,11 @@ def event_id_for(instance_id: str, event: EngineEvent, seq: int, epoch: str) -> 
     if isinstance(event, ChatNotified):
         return f"{instance_id}:note:{event.notification_id}"
     return f"{instance_id}:{type(event).__name__}:{epoch}:{seq}"
+
+
+def held_event_id(instance_id: str, ready: MessageReceived) -> str:
+    """The id of the pending message a ``media_ready`` follow-up completes."""
+    return event_id_for(instance_id, replace(ready, media_ready=False), 0, "")
 
 
 # --- codec -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import TypeVar
 from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.errors import InvalidInput
-from gateway.core.events import Envelope, MessageReceived
+from gateway.core.events import MessageReceived
 from gateway.core.storage import MediaStore, StoredMedia, extension
 from gateway.infra.db.media import MediaIndex
 from gateway.media import prepare
@@ -39,44 +39,42 @@ class MediaService:
         return stored
 
     # inbound -------------------------------------------------------------------------------------
-    async def inbound(self, env: Envelope, download: Download) -> tuple[Envelope | None, bool]:
-        """Download, store and link a message's media. Returns (envelope to publish, retry later?).
+    async def inbound(self, instance_id: str, event: MessageReceived,
+                      download: Download) -> tuple[MessageReceived | None, bool]:
+        """Download, store and link a message's media. Returns (the message to publish, retry later?).
 
-        A failed first download still publishes the message (``downloadError: true``) and asks for a
-        retry; a failed follow-up publishes nothing new. A file over ``inbound_media_max_bytes`` (declared
-        by the message, or seen once downloaded) is not downloaded, or not kept: the message is published
-        with ``downloadError`` and the reason ``TOO_LARGE``, and never retried.
+        A failed first download still gives the message (``downloadError: true``) and asks for a retry; a
+        failed retry gives nothing new. A file over ``inbound_media_max_bytes`` (declared by the message, or
+        seen once downloaded) is not downloaded, or not kept: the message has ``downloadError`` and the
+        reason ``TOO_LARGE``, and is never retried.
         """
-        event = env.event
-        assert isinstance(event, MessageReceived)
         media = c.media_of(event.content)
         assert media is not None
         cap = self.settings.inbound_media_max_bytes
         if media.file_length > cap:
-            return self._too_large(env, event, media, media.file_length, "declared")
+            return self._too_large(instance_id, event, media, media.file_length, "declared")
         try:
             data = await asyncio.wait_for(download(event), self.settings.media_download_timeout_s)
             if len(data) > cap:  # the sender declared less than it uploaded
-                return self._too_large(env, event, media, len(data), "downloaded")
-            linked = await self._store_inbound(env.instance_id, event, media, data)
+                return self._too_large(instance_id, event, media, len(data), "downloaded")
+            linked = await self._store_inbound(instance_id, event, media, data)
         except Exception as exc:
             log.warning("media download failed (attempt %d): %s", event.media_attempt + 1, type(exc).__name__,
-                        extra={"instance_id": env.instance_id})
+                        extra={"instance_id": instance_id})
             retry = event.media_attempt + 1 < MAX_MEDIA_ATTEMPTS
             if event.media_attempt:
                 return None, retry
-            failed = replace(event, content=c.with_media(event.content, replace(media, download_error=True)))
-            return replace(env, event=failed), retry
-        return replace(env, event=replace(event, content=linked)), False
+            return replace(event, content=c.with_media(event.content, replace(media, download_error=True))), retry
+        return replace(event, content=linked), False
 
-    def _too_large(self, env: Envelope, event: MessageReceived, media: c.MediaRef, size: int,
-                   seen: str) -> tuple[Envelope | None, bool]:
+    def _too_large(self, instance_id: str, event: MessageReceived, media: c.MediaRef, size: int,
+                   seen: str) -> tuple[MessageReceived | None, bool]:
         log.warning("media not kept: %d bytes %s, more than the %d allowed", size, seen,
-                    self.settings.inbound_media_max_bytes, extra={"instance_id": env.instance_id})
+                    self.settings.inbound_media_max_bytes, extra={"instance_id": instance_id})
         if event.media_attempt:
             return None, False  # the first attempt already published the message
         refused = replace(media, download_error=True, download_error_reason=c.TOO_LARGE)
-        return replace(env, event=replace(event, content=c.with_media(event.content, refused))), False
+        return replace(event, content=c.with_media(event.content, refused)), False
 
     async def _store_inbound(self, instance_id: str, event: MessageReceived, media: c.MediaRef,
                              data: bytes) -> c.Content:

@@ -67,7 +67,8 @@ class Behaviours:
 
     @staticmethod
     def _wants_read(event: MessageReceived, settings: Instance) -> bool:
-        if event.from_me or event.media_attempt or event.is_edit or not settings.auto_read_message:
+        if (event.from_me or event.media_attempt or event.media_ready or event.is_edit
+                or not settings.auto_read_message):
             return False
         if isinstance(event.content, c.Unsupported) and event.content.kind == "revoke":
             return False

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +26,9 @@ from gateway.ops.metrics import CAPTURE_BUFFERED, EVENTS_CAPTURED, EVENTS_PUBLIS
 log = logging.getLogger(__name__)
 
 
-Prepare = Callable[[Envelope], Awaitable[Envelope | None]]
-
-
 @dataclass(slots=True)
 class _Lane:
-    buffer: deque[tuple[Envelope, Prepare | None, asyncio.Future[None]]] = field(default_factory=deque)
+    buffer: deque[tuple[Envelope, asyncio.Future[None]]] = field(default_factory=deque)
     seq: int = 0
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -60,14 +56,12 @@ class Capture:
         lane = self.lanes.get(instance_id)
         return len(lane.buffer) if lane else 0
 
-    def offer(self, instance_id: str, fence: int, event: EngineEvent,
-              prepare: Prepare | None = None) -> asyncio.Future[None]:
+    def offer(self, instance_id: str, fence: int, event: EngineEvent) -> asyncio.Future[None]:
         """Stamp and buffer an event (synchronous: called from the engine callback).
 
         Returns a future resolved once JetStream acknowledged the event: the engine callback waits for it
         (``capture_ack_timeout_s``), so what WhatsApp handed over is acknowledged only once it is durable.
-        ``prepare`` (e.g. downloading media) runs in this instance's publish lane just before publishing:
-        later events of the instance wait for it, other instances do not.
+        Nothing slow runs in the lane: media is downloaded beside it (``inbound_media.py``).
         """
         lane = self.lanes.get(instance_id)
         if lane is None:
@@ -80,7 +74,7 @@ class Capture:
                             event_id=event_id_for(instance_id, event, lane.seq, str(fence)),
                             at_ms=int(time.time() * 1000), event=event, fence=fence)
         durable: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        lane.buffer.append((envelope, prepare, durable))
+        lane.buffer.append((envelope, durable))
         lane.idle.clear()
         lane.wake.set()
         EVENTS_CAPTURED.labels(type(event).__name__).inc()
@@ -98,21 +92,7 @@ class Capture:
                 lane.wake.clear()
                 await lane.wake.wait()
                 continue
-            envelope, prepare, durable = lane.buffer[0]
-            if prepare is not None:
-                try:
-                    prepared = await prepare(envelope)
-                except Exception:
-                    log.exception("preparing an event failed; publishing it as captured",
-                                  extra={"instance_id": instance_id})
-                    prepared = envelope
-                if prepared is None:  # nothing to publish (a failed media follow-up)
-                    lane.buffer.popleft()
-                    CAPTURE_BUFFERED.dec()
-                    _resolve(durable)
-                    continue
-                lane.buffer[0] = (prepared, None, durable)
-                envelope = prepared
+            envelope, durable = lane.buffer[0]
             try:
                 await publish_once(self.bus, subject, encode(envelope), envelope.event_id,
                                    {"Zg-Fence": str(envelope.fence), "Zg-Seq": str(envelope.seq)})
@@ -155,9 +135,9 @@ class Capture:
         if lane.task is not None:
             lane.task.cancel()
             await asyncio.gather(lane.task, return_exceptions=True)
-        kept = [(env.event_id, instance_id, env.seq, encode(env)) for env, _prepare, _durable in lane.buffer]
+        kept = [(env.event_id, instance_id, env.seq, encode(env)) for env, _durable in lane.buffer]
         await self.spill_store.put(kept)
-        for _env, _prepare, durable in lane.buffer:
+        for _env, durable in lane.buffer:
             _resolve(durable)  # durable in Postgres
         lane.buffer.clear()
         log.warning("kept %d unpublished events in Postgres for the next owner", len(kept),
@@ -187,7 +167,7 @@ class Capture:
         lane.wake.set()
         if lane.task is not None:
             lane.task.cancel()
-        for _envelope, _prepare, durable in lane.buffer:
+        for _envelope, durable in lane.buffer:
             if not durable.done():
                 durable.set_exception(CaptureFull("the instance moved to another worker before this event was "
                                                   "stored", instance_id=instance_id, limit=self.limit))

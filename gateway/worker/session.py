@@ -6,20 +6,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from gateway.core.commands import Action, Outgoing, decode_request, error_reply, ok_reply
 from gateway.core.config import Settings
-from gateway.core.content import media_of
 from gateway.core.errors import EngineError, InstanceUnavailable, InvalidInput, NotConnected, ZapgateError
 from gateway.core.events import (
     Connected,
     Disconnected,
     EngineEvent,
-    Envelope,
     LoggedOut,
     MessageReceived,
     PairSucceeded,
@@ -37,7 +35,6 @@ from gateway.infra.kv.leases import Lease, LeaseManager
 from gateway.infra.kv.state import StateStore
 from gateway.media.service import MediaService
 from gateway.ops.metrics import CONTROL_REQUESTS, ENGINE_EVENTS
-from gateway.ops.runtime import TaskGroupOwner
 from gateway.worker.account import run_account_op
 from gateway.worker.behaviours import Behaviours
 from gateway.worker.business import run_business_op
@@ -49,6 +46,7 @@ from gateway.worker.engines.catalogs import CatalogStateStore
 from gateway.worker.engines.factory import build_engine
 from gateway.worker.engines.newsletters import NewsletterStateStore
 from gateway.worker.groups import run_group_op
+from gateway.worker.inbound_media import InboundMedia, needs_download
 from gateway.worker.newsletters import run_newsletter_op
 from gateway.worker.sender import Sender
 
@@ -93,7 +91,8 @@ class Session:
         self.events_seen = 0
         self.connected = asyncio.Event()
         self.sender: Sender | None = None
-        self._follow_ups = TaskGroupOwner(f"media:{instance.id}")
+        self.inbound_media = (InboundMedia(instance.id, deps.media, deps.settings, self.on_event, self._download)
+                      if deps.media is not None else None)
         self.behaviours = Behaviours(self, deps.outbox, deps.settings)
 
     def __repr__(self) -> str:
@@ -172,7 +171,8 @@ class Session:
     async def stop(self, *, logout: bool = False, still_owner: bool = True) -> None:
         """Stop the engine (logging out first when asked), then flush state updates in order."""
         self.stopping = True
-        await self._follow_ups.cancel_all()
+        if self.inbound_media is not None:
+            await self.inbound_media.stop()  # downloads in flight finish briefly: their follow-ups reach capture below
         await self.behaviours.stop()
         if self.sender is not None:
             await self.sender.stop()  # finish or hand back the message in flight before the engine goes
@@ -204,9 +204,10 @@ class Session:
         """The engine callback: synchronous, keeps engine order. Returns the capture's "durable" future."""
         durable = None
         if self.deps.capture is not None:
-            prepare = self._prepare_media if (isinstance(event, MessageReceived) and self.deps.media is not None
-                                              and media_of(event.content) is not None) else None
-            durable = self.deps.capture.offer(self.id, self.lease.fence, event, prepare)  # CaptureFull when full
+            if self.inbound_media is not None and needs_download(event):
+                assert isinstance(event, MessageReceived)
+                event = self.inbound_media.pending(event)  # captured now; the media follows (``inbound_media.py``)
+            durable = self.deps.capture.offer(self.id, self.lease.fence, event)  # CaptureFull when full
         self.behaviours.observe(event, durable)
         if isinstance(event, Connected):
             self.connected.set()
@@ -218,21 +219,11 @@ class Session:
             self._updates.put_nowait(event)
         return durable
 
-    async def _prepare_media(self, envelope: Envelope) -> Envelope | None:
-        assert self.deps.media is not None
+    async def _download(self, event: MessageReceived) -> bytes:
         engine = self.engine
         if engine is None:
-            return envelope
-        prepared, retry = await self.deps.media.inbound(envelope, engine.download)
-        event = envelope.event
-        if retry and isinstance(event, MessageReceived) and not self.stopping:
-            self._follow_ups.spawn(self._media_follow_up(replace(event, media_attempt=event.media_attempt + 1)))
-        return prepared
-
-    async def _media_follow_up(self, event: MessageReceived) -> None:
-        await asyncio.sleep(self.deps.settings.media_retry_delay_s * event.media_attempt)
-        if not self.stopping:
-            self.on_event(event)
+            raise EngineError("the engine is not running")
+        return await engine.download(event)
 
     async def _apply_loop(self) -> None:
         while (event := await self._updates.get()) is not None:

@@ -76,6 +76,7 @@ from gateway.worker.engines.sandbox.groups import GroupWorld
 from gateway.worker.engines.sandbox.newsletters_calls import SandboxNewsletterCalls
 
 MAX_DOWNLOAD_LENGTH = 128 * 1024 * 1024  # the simulated phone's largest file (``downloadLength``)
+MAX_DOWNLOAD_DELAY_MS = 600_000  # the slowest simulated download (``downloadDelayMs``)
 
 
 def _now_ms() -> int:
@@ -102,6 +103,7 @@ class SandboxEngine(SandboxNewsletterCalls, SandboxCatalogCalls, SandboxBusiness
         self.presences: list[tuple[str, str]] = []
         self.download_failures: dict[str, int] = {}
         self.download_lengths: dict[str, int] = {}
+        self.download_delays: dict[str, float] = {}
         self.downloads: list[str] = []  # message ids, once per download attempt
         self.reads: list[tuple[str, str]] = []
         self.send_delay_s = s.sandbox_send_delay_s
@@ -238,8 +240,11 @@ class SandboxEngine(SandboxNewsletterCalls, SandboxCatalogCalls, SandboxBusiness
 
     async def download(self, message: MessageReceived) -> bytes:
         """The simulated phone's file for that message (``failDownload: n`` fails the first n tries;
-        ``downloadLength: n`` pads it to n bytes, whatever ``fileLength`` declared, like a lying sender)."""
+        ``downloadLength: n`` pads it to n bytes, whatever ``fileLength`` declared, like a lying sender;
+        ``downloadDelayMs: n`` makes each try take that long, like a slow network)."""
         self.downloads.append(message.message_id)
+        if delay_s := self.download_delays.get(message.message_id, 0.0):
+            await asyncio.sleep(delay_s)
         left = self.download_failures.get(message.message_id, 0)
         if left:
             self.download_failures[message.message_id] = left - 1
@@ -266,6 +271,11 @@ class SandboxEngine(SandboxNewsletterCalls, SandboxCatalogCalls, SandboxBusiness
             if isinstance(length, bool) or not isinstance(length, int) or not 0 < length <= MAX_DOWNLOAD_LENGTH:
                 raise InvalidInput(f"must be 1 to {MAX_DOWNLOAD_LENGTH} bytes", field="downloadLength")
             self.download_lengths[message.message_id] = length
+        delay = spec.get("downloadDelayMs")
+        if delay is not None:
+            if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= MAX_DOWNLOAD_DELAY_MS:
+                raise InvalidInput(f"must be 0 to {MAX_DOWNLOAD_DELAY_MS} milliseconds", field="downloadDelayMs")
+            self.download_delays[message.message_id] = delay / 1000
         async with self.account.change():  # who may write, push names, unread counts (``chats.py``)
             if not message.from_me:
                 caller_of(self.account, spec, refuse_blocked=not message.is_group, may_be_me=True)
