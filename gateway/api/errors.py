@@ -45,7 +45,10 @@ OUTAGES = (("postgres", database.OUTAGE_ERRORS), ("redis", state.OUTAGE_ERRORS),
 
 def outage_of(exc: BaseException) -> str | None:
     """The backing service an exception says is away (each infra module lists its own), or None."""
-    return next((service for service, kinds in OUTAGES if isinstance(exc, kinds)), None)
+    service = next((service for service, kinds in OUTAGES if isinstance(exc, kinds)), None)
+    if service is None and database.query_timed_out(exc):
+        return "postgres"
+    return service
 
 
 def outage_response(exc: BaseException) -> JsonResponse | None:

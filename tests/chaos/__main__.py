@@ -145,6 +145,8 @@ FAULTS: dict[str, tuple[str, Fault]] = {
                    lambda r, _i: _outage(r, "redis", 20)),
     "postgres-hang": ("Postgres hangs 20 s (SIGSTOP: connections stay open, nothing answers)",
                       lambda r, _i: _hang(r, "postgres", 20)),
+    "postgres-hang-long": ("Postgres hangs 45 s (SIGSTOP), past asyncpg's 30 s statement timeout",
+                           lambda r, _i: _hang(r, "postgres", 45)),
     "redis-hang": ("Redis hangs 20 s (SIGSTOP)", lambda r, _i: _hang(r, "redis", 20)),
     "nats-hang": ("NATS hangs 20 s (SIGSTOP)", lambda r, _i: _hang(r, "nats", 20)),
     "poison": ("a poison event in an instance's partition", lambda r, i: _poison(r, i[0]["id"])),

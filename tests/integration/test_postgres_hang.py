@@ -36,3 +36,22 @@ async def test_a_connect_to_a_hung_postgres_is_an_outage_not_a_bare_timeout(
         for writer in held:
             writer.close()
         server.close()
+
+
+async def test_a_statement_left_unanswered_is_an_outage_not_a_bare_timeout(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement past asyncpg's command timeout raises the builtin ``TimeoutError``: raised inside asyncpg, it
+    is a Postgres outage (503); any other ``TimeoutError`` is not taken for one."""
+    monkeypatch.setattr(database, "COMMAND_TIMEOUT_S", 0.3)
+    db = await Database.connect(settings, max_size=1)
+    try:
+        with pytest.raises(TimeoutError) as raised:
+            await db.pool.fetchval("SELECT pg_sleep(5)")
+        assert outage_of(raised.value) == "postgres"
+        with pytest.raises(TimeoutError) as elsewhere:
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(1)
+        assert outage_of(elsewhere.value) is None
+        assert await db.pool.fetchval("SELECT 1") == 1  # the pool recovers once Postgres answers again
+    finally:
+        await db.close()

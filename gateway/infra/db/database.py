@@ -24,6 +24,21 @@ class PostgresTimeout(ConnectionError):
 OUTAGE_ERRORS = (ConnectionError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                  asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 CONNECT_TIMEOUT_S = 5.0
+COMMAND_TIMEOUT_S = 30.0  # asyncpg's limit on one statement: past it, a bare TimeoutError (see query_timed_out)
+
+
+def query_timed_out(exc: BaseException) -> bool:
+    """A ``TimeoutError`` raised inside asyncpg: a statement Postgres left unanswered for ``COMMAND_TIMEOUT_S``
+    (a hung server, as the api sees it). asyncpg raises the builtin, so where it was raised is what tells it from
+    any other timeout."""
+    if not isinstance(exc, TimeoutError):
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith("asyncpg."):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 async def _connect(*args: Any, **kwargs: Any) -> Any:
@@ -72,7 +87,7 @@ class Database:
             settings.database_url,
             min_size=0,
             max_size=max_size or settings.db_pool_max,
-            command_timeout=30,
+            command_timeout=COMMAND_TIMEOUT_S,
             timeout=CONNECT_TIMEOUT_S,  # a connect to an unreachable server fails fast, not after 60 s
             server_settings={"search_path": settings.db_schema, "application_name": "zapgate"},
             connection_class=PooledConnection,
