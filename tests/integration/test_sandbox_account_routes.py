@@ -43,3 +43,30 @@ async def test_calls_contact_events_and_the_phones_records(stack: Stack) -> None
     assert [(c["jid"], c["unread"]) for c in phone["chats"]] == [(f"{ANA}@s.whatsapp.net", 2)]
     assert {k for k in phone} >= {"edits", "deletes", "statuses", "statusReplies", "reads", "presences",
                                   "rejectedCalls", "blocked", "contacts", "profile"}
+
+
+async def test_sender_photo_comes_from_pictures_the_session_learnt(stack: Stack) -> None:
+    """As on the neonize engine: ``senderPhoto``/``photo`` are filled only with a picture the session looked up
+    (``profile-picture``) or was told of (a picture change), never guessed; a removed picture is forgotten."""
+    inst = await stack.paired()
+    rec = stack.receiver
+
+    async def inbound(text: str) -> dict[str, Any]:
+        r = await _post(stack, inst, "sandbox/inbound", {"from": ANA, "type": "text", "message": text})
+        assert r.status_code == 200, r.text
+        mid = r.json()["messageId"]
+        await rec.wait_for(lambda: any(x.json.get("messageId") == mid for x in rec.unique() if x.path == "/received"))
+        return next(x.json for x in rec.unique() if x.path == "/received" and x.json.get("messageId") == mid)
+
+    first = await inbound("before any look-up")
+    assert (first["senderPhoto"], first["photo"]) == (None, None)
+    r = await stack.api.client.get(stack.api.path(inst, f"profile-picture?phone={ANA}"),
+                                   headers=stack.api.client_headers)
+    link = r.json()[0]["link"]
+    assert r.status_code == 200 and link.startswith("https://")
+    second = await inbound("after the look-up")
+    assert (second["senderPhoto"], second["photo"]) == (link, link)
+    r = await _post(stack, inst, "sandbox/contact-event", {"type": "profile_picture", "from": ANA, "removed": True})
+    assert r.status_code == 200, r.text
+    third = await inbound("after the picture was removed")
+    assert (third["senderPhoto"], third["photo"]) == (None, None)

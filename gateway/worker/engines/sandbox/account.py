@@ -48,6 +48,9 @@ class AccountWorld:
         self.me = me
         self.profile = Profile()
         self.book = Book()
+        # numbers whose picture this session learnt (asked with ``profile-picture``, or told of a change), as the
+        # neonize engine's cache: only those fill ``senderPhoto``; a new owner starts with none
+        self.pictures_seen: set[str] = set()
         self.chats: dict[str, ChatState] = {}
         self.records: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RECORD_KINDS}
         self.loaded = False

@@ -116,6 +116,7 @@ async def inject_contact_event(world: AccountWorld, spec: dict[str, Any]) -> dic
     elif kind == "profile_picture":
         removed = _flag(spec, "removed", False)
         world.book.pictures[phone] = -1 if removed else max(world.book.pictures.get(phone, 0), 0) + 1
+        world.pictures_seen.add(phone)  # the notice tells the session the new picture
         world.touch(BOOK)
         await world.commit()
         url = world.book.picture(phone)

@@ -116,6 +116,9 @@ async def note_inbound(world: AccountWorld, message: MessageReceived, *, named: 
                 world.book.notify[phone] = world.book.push_name(phone)
                 world.touch(BOOK)
             message = replace(message, push_name=world.book.push_name(phone))
+        if phone in world.pictures_seen:  # what the session learnt, as the neonize engine's picture cache
+            photo = world.book.picture(phone)
+            message = replace(message, sender_photo=photo, chat_photo=None if message.is_group else photo)
     if message.chat.jid == STATUS_BROADCAST:
         await world.commit_soon()
         return message

@@ -63,7 +63,10 @@ def contact_picture(world: AccountWorld, jid: str) -> str | None:
     phone = world.phone_of(jid, must_exist=False)
     if phone == world.phone():
         return own_picture(world)
-    return world.book.picture(phone) if numbers.exists(phone) else None
+    if not numbers.exists(phone):
+        return None
+    world.pictures_seen.add(phone)
+    return world.book.picture(phone)
 
 
 async def add_contacts(world: AccountWorld, contacts: list[NewContact]) -> list[str]:
