@@ -88,10 +88,19 @@ def install_error_handlers(app: FastAPI) -> None:
         for kind in kinds:
             app.add_exception_handler(kind, _outage)
 
+    @app.exception_handler(TimeoutError)
+    async def _timeout(_request: Request, exc: TimeoutError) -> JsonResponse:
+        # asyncpg's statement timeout is a builtin TimeoutError (see ``database.query_timed_out``): answered here,
+        # once, rather than by the catch-all below, which Starlette logs and re-raises as a crash of the app
+        return outage_response(exc) or _internal(exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JsonResponse:
         if (response := outage_response(exc)) is not None:  # raised outside a route (in a middleware)
             return response
-        log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-        return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"},
-                              status_code=500)
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> JsonResponse:
+    log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+    return JsonResponse({"error": "INTERNAL_ERROR", "message": "internal server error"}, status_code=500)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
-from gateway.api.errors import outage_of
+from gateway.api.errors import install_error_handlers, outage_of
 from gateway.core.config import Settings
 from gateway.infra.db import database
 from gateway.infra.db.database import Database, PostgresTimeout
@@ -53,5 +55,36 @@ async def test_a_statement_left_unanswered_is_an_outage_not_a_bare_timeout(
                 await asyncio.sleep(1)
         assert outage_of(elsewhere.value) is None
         assert await db.pool.fetchval("SELECT 1") == 1  # the pool recovers once Postgres answers again
+    finally:
+        await db.close()
+
+
+async def test_the_api_answers_a_statement_timeout_with_503_once_not_as_a_crash(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handled as a route's error (503 ``Retry-After``), not by the catch-all that Starlette re-raises as a crash of
+    the app (``make chaos`` postgres-hang-long logged "Exception in ASGI application" for each such request)."""
+    monkeypatch.setattr(database, "COMMAND_TIMEOUT_S", 0.3)
+    db = await Database.connect(settings, max_size=1)
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/slow")
+    async def slow() -> int:
+        return int(await db.pool.fetchval("SELECT pg_sleep(5)::text IS NULL"))
+
+    @app.get("/other")
+    async def other() -> int:
+        async with asyncio.timeout(0.01):
+            await asyncio.sleep(1)
+        return 0
+
+    try:
+        transport = httpx.ASGITransport(app=app)  # raises what the app re-raises: a crash fails the test
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            r = await client.get("/slow")
+            assert r.status_code == 503 and r.headers["Retry-After"], r.text
+            assert r.json()["error"] == "SERVICE_UNAVAILABLE"
+            r = await client.get("/other")  # any other timeout is our own failure: a 500, still not a crash
+            assert r.status_code == 500 and r.json()["error"] == "INTERNAL_ERROR"
     finally:
         await db.close()
