@@ -10,26 +10,29 @@ instance); its outcome is captured as a ``media_ready`` follow-up of the same me
 webhooks with the links, or with ``downloadError`` when it failed. A failed first download is retried later
 (``media_retry_delay_s`` times the attempt); a retry that succeeds is captured as a new delivery of the message,
 with its links. A worker that dies mid-download leaves the webhooks held until ``media_hold_s``: then they go
-with ``downloadError``. Nothing captured is lost either way.
+with ``downloadError``, unless the next session's connection comes first: each ``Connected`` looks up the
+instance's held messages in Postgres (``resume``) and downloads those no download of this session is busy with.
+Nothing captured is lost either way, and a follow-up sent twice is one event (same id).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.errors import CaptureFull
-from gateway.core.events import EngineEvent, MessageReceived
+from gateway.core.events import EngineEvent, MessageReceived, decode
 from gateway.media.service import Download, MediaService
 from gateway.ops.runtime import TaskGroupOwner
 
 log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], "asyncio.Future[None] | None"]
+HeldEvents = Callable[[], Awaitable[list[bytes]]]
 STOP_WAIT_S = 5.0  # a graceful stop lets downloads in flight finish this long (their follow-ups are captured)
 
 
@@ -43,12 +46,14 @@ class InboundMedia:
     """One instance's downloads, in arrival order, beside its capture lane."""
 
     def __init__(self, instance_id: str, media: MediaService, settings: Settings, emit: Emit,
-                 download: Download) -> None:
+                 download: Download, *, held: HeldEvents | None = None) -> None:
         self.instance_id = instance_id
         self.media = media
         self.settings = settings
         self.emit = emit
         self.download = download
+        self.held = held
+        self._busy: set[str] = set()  # message ids this session is downloading (or waiting to retry)
         self.stopping = False
         self._slot = asyncio.Lock()
         self._first = TaskGroupOwner(f"media:{instance_id}")
@@ -62,9 +67,33 @@ class InboundMedia:
         """What to capture now for a message with media; its download starts beside."""
         media = c.media_of(event.content)
         assert media is not None
-        self._first.spawn(self._fetch(event), name=f"media-{event.message_id}")
+        self._start(event)
         fallback = c.with_media(event.content, replace(media, download_error=True))
         return replace(event, content=fallback, media_pending=True)
+
+    def _start(self, event: MessageReceived) -> None:
+        self._busy.add(event.message_id)
+        task = self._first.spawn(self._fetch(event), name=f"media-{event.message_id}")
+        task.add_done_callback(lambda _t: self._busy.discard(event.message_id))
+
+    def resume(self) -> None:
+        """Download the media of the messages dispatch still holds that no download here is busy with (their
+        worker stopped mid-download): called on each connection."""
+        if self.held is not None and not self.stopping:
+            self._first.spawn(self._resume(self.held), name="media-resume")
+
+    async def _resume(self, held: HeldEvents) -> None:
+        for body in await held():
+            event = decode(body).event
+            if not isinstance(event, MessageReceived) or not event.media_pending or event.message_id in self._busy:
+                continue
+            media = c.media_of(event.content)
+            if media is None:
+                continue
+            log.info("downloading the media of held message %s again", event.message_id,
+                     extra={"instance_id": self.instance_id})
+            self._start(replace(event, media_pending=False,
+                                content=c.with_media(event.content, replace(media, download_error=False))))
 
     async def _fetch(self, event: MessageReceived) -> None:
         async with self._slot:

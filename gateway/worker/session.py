@@ -64,6 +64,7 @@ class SessionDeps:
     capture: Capture | None = None
     outbox: OutboxStore | None = None
     media: MediaService | None = None
+    held_events: Callable[[str], Awaitable[list[bytes]]] | None = None  # messages dispatch holds for their media
     record_send: Callable[[str, str, Outgoing], Awaitable[None]] | None = None
     lookup_send: Callable[[str, str], Awaitable[str | None]] | None = None
     group_store: GroupStateStore | None = None  # sandbox: the simulated group world, in Postgres
@@ -91,8 +92,10 @@ class Session:
         self.events_seen = 0
         self.connected = asyncio.Event()
         self.sender: Sender | None = None
-        self.inbound_media = (InboundMedia(instance.id, deps.media, deps.settings, self.on_event, self._download)
-                      if deps.media is not None else None)
+        held = deps.held_events
+        self.inbound_media = (InboundMedia(instance.id, deps.media, deps.settings, self.on_event, self._download,
+                                           held=(lambda: held(instance.id)) if held is not None else None)
+                              if deps.media is not None else None)
         self.behaviours = Behaviours(self, deps.outbox, deps.settings)
 
     def __repr__(self) -> str:
@@ -246,6 +249,8 @@ class Session:
                 await self.reload_settings()
             await self._put_state(InstanceStatus.CONNECTED, qr="", phone=event.phone, error="",
                                   is_business=int(event.is_business))
+            if self.inbound_media is not None:
+                self.inbound_media.resume()
         elif isinstance(event, Disconnected):
             status = InstanceStatus.DISCONNECTED if event.will_reconnect else InstanceStatus.ERROR
             await self._put_state(status, error=event.reason)

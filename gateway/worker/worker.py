@@ -18,6 +18,7 @@ from gateway.core.placement import plan
 from gateway.core.status import InstanceStatus
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database, ensure_database
+from gateway.infra.db.deliveries import DeliveryLog
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.media import MediaIndex
 from gateway.infra.db.outbox import OutboxStore
@@ -75,9 +76,11 @@ class Worker:
         self.deps = SessionDeps(settings=settings, names=self.names, state=self.state, store=self.store,
                                 leases=self.leases, bus=bus, capture=self.capture, outbox=self.outbox,
                                 media=self.media, record_send=self.ledger.record, lookup_send=self.ledger.lookup,
+                                held_events=self._held_events,
                                 group_store=SandboxGroupStore(db), account_store=SandboxAccountStore(db),
                                 newsletter_store=SandboxNewsletterStore(db), catalog_store=SandboxCatalogStore(db),
                                 business_store=SandboxBusinessStore(db))
+        self._deliveries = DeliveryLog(db)
         self._wake = asyncio.Event()
         self._tasks = TaskGroupOwner(f"worker:{worker_id}")
         self._last_renew_ok = time.monotonic()
@@ -124,6 +127,9 @@ class Worker:
             await self.bus.unserve(sub)
             await self.close()
             await self.bus.unserve(alive)  # last: our control requests were answered before
+
+    async def _held_events(self, instance_id: str) -> list[bytes]:
+        return await self._deliveries.held_events(self.names.partition_of(instance_id), instance_id)
 
     async def _on_placement(self, _data: bytes) -> None:
         self._wake.set()

@@ -102,6 +102,40 @@ async def test_a_download_that_never_ends_is_delivered_at_the_deadline(settings:
         assert follow_ups == 0  # released by the deadline, not by a follow-up
 
 
+async def test_the_next_connection_downloads_what_a_dead_download_left_held(stack: Stack, db: Database) -> None:
+    """The download dies (as with a kill -9 of its worker); the instance's next connection (here a reconnect;
+    after a failover, the new owner's) finds the held message in Postgres and downloads it: the partner gets the
+    message with its links, before the hold's deadline, then the messages after it."""
+    inst = await stack.paired()
+    engine = stack.engine(inst)
+    real = engine.download
+    hang = asyncio.Event()
+
+    async def stuck(message: MessageReceived) -> bytes:
+        await hang.wait()
+        raise AssertionError("never")
+
+    engine.download = stuck  # type: ignore[method-assign]
+    media = stack.worker.sessions[inst["id"]].inbound_media
+    assert media is not None
+    image_id = await engine.inject_message({"from": TO, "type": "image"})
+    text_id = await engine.inject_message({"from": TO, "type": "text", "message": "next"})
+    await eventually(lambda: _count_held(db, inst["id"]))
+    await media._first.cancel_all()  # the download dies
+    engine.download = real  # type: ignore[method-assign]
+    r = await stack.api.client.post(stack.api.path(inst, "sandbox/disconnect"), headers=stack.api.client_headers)
+    assert r.status_code == 200, r.text
+    await stack.receiver.wait_for(lambda: len(_received(stack)) == 2)
+    first, second = _received(stack)
+    assert first["messageId"] == image_id and first["image"]["imageUrl"] and "downloadError" not in first["image"]
+    assert second["messageId"] == text_id
+
+
+async def _count_held(db: Database, instance_id: str) -> bool:
+    return bool(await db.pool.fetchval("SELECT count(*) FROM deliveries WHERE instance_id = $1 AND held_until IS NOT "
+                                       "NULL", instance_id))
+
+
 # --- the store: releasing held deliveries ----------------------------------------------------------------------
 
 IID = "B30DA9C0183A2D35A260F53F5D2B9244"

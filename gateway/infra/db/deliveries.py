@@ -26,6 +26,15 @@ class DeliveryLog:
                  "deliveredAt": r["delivered_at"].isoformat() if r["delivered_at"] else None,
                  "attemptsLog": orjson.loads(r["attempts_log"])} for r in rows]
 
+    async def held_events(self, partition: int, instance_id: str) -> list[bytes]:
+        """The events (as captured) whose deliveries dispatch still holds for their media: the worker that had to
+        download it stopped first. In capture order."""
+        rows = await self.db.pool.fetch(
+            "SELECT e.body FROM events e WHERE e.id IN (SELECT d.event_row FROM deliveries d WHERE d.partition = $1 "
+            "AND d.instance_id = $2 AND d.state = 'pending' AND d.held_until IS NOT NULL) ORDER BY e.id",
+            partition, instance_id)
+        return [bytes(r["body"]) for r in rows]
+
     async def dead_letters(self, instance_id: str, limit: int) -> list[dict[str, Any]]:
         rows = await self.db.pool.fetch(
             "SELECT l.id, l.delivery_id, l.hook, l.reason, l.created_at, d.webhook_id, d.attempts, d.payload "
