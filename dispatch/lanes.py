@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dispatch.attempts import AttemptBook
 from dispatch.deliver import Deliverer, sign
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 
 InstanceLoader = Callable[[list[str]], Awaitable[dict[str, Instance]]]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -131,37 +132,18 @@ class Lanes:
     async def _run(self, instance_id: str, lane: Lane) -> None:
         while lane.queue or lane.overflow:
             if not lane.queue:
-                try:
-                    await self._page_in(instance_id, lane)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("paging in deliveries failed; retrying", extra={"instance_id": instance_id})
-                    await asyncio.sleep(1)
+                await self._guarded(instance_id, "paging in deliveries", self._page_in(instance_id, lane))
                 continue
             delivery = lane.queue[0]
             if delivery.held_until is not None:
-                try:
-                    released = await self._held(lane, delivery)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("releasing held delivery %s failed; retrying", delivery.id,
-                                  extra={"instance_id": instance_id})
-                    await asyncio.sleep(1)
-                    continue
-                if released is None:
-                    continue  # still held (woken: look again), or closed meanwhile (dropped)
+                ok, released = await self._guarded(instance_id, f"releasing held delivery {delivery.id}",
+                                                   self._held(lane, delivery))
+                if not ok or released is None:
+                    continue  # failed, still held (woken: look again), or closed meanwhile (dropped)
                 delivery = released
             lane.delivering = delivery.id
-            try:
-                await self._deliver(delivery)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("delivery %s failed unexpectedly; retrying", delivery.id,
-                              extra={"instance_id": instance_id})
-                await asyncio.sleep(1)
+            ok, _ = await self._guarded(instance_id, f"delivery {delivery.id}", self._deliver(delivery))
+            if not ok:
                 continue
             lane.queue.pop(0)
             lane.last_id = max(lane.last_id, delivery.id)
@@ -171,6 +153,18 @@ class Lanes:
         LANES.set(len(self.lanes))
         if not self.lanes:
             self._idle.set()
+
+    @staticmethod
+    async def _guarded(instance_id: str, what: str, work: Awaitable[T]) -> tuple[bool, T | None]:
+        """Run one step of a lane; an unexpected failure is logged and retried by the caller a second later."""
+        try:
+            return True, await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed unexpectedly; retrying", what, extra={"instance_id": instance_id})
+            await asyncio.sleep(1)
+            return False, None
 
     async def _held(self, lane: Lane, delivery: Delivery) -> Delivery | None:
         """Wait at a held delivery until woken or until its deadline; past the deadline, unhold it in Postgres
