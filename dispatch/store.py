@@ -78,7 +78,7 @@ _DELIVERY_COLS = "id, instance_id, partition, hook, webhook_id, payload, attempt
 _D_COLS = ", ".join(f"d.{col}" for col in _DELIVERY_COLS.split(", "))
 # the deliveries of a pending message, released with the payload its media follow-up brought (earlier batches)
 _RELEASE = (
-    f"UPDATE deliveries d SET payload = r.payload, held_until = NULL FROM unnest($1::text[], $2::text[], "
+    "UPDATE deliveries d SET payload = r.payload, held_until = NULL FROM unnest($1::text[], $2::text[], "
     "$3::bytea[]) AS r (event_id, hook, payload) JOIN events e ON e.event_id = r.event_id "
     "WHERE d.event_row = e.id AND d.hook = r.hook AND d.state = 'pending' AND d.held_until IS NOT NULL "
     f"RETURNING {_D_COLS}, r.event_id AS held_event")

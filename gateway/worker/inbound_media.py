@@ -53,7 +53,7 @@ class InboundMedia:
         self.emit = emit
         self.download = download
         self.held = held
-        self._busy: set[str] = set()  # message ids this session is downloading (or waiting to retry)
+        self._busy: set[str] = set()  # message ids whose first download this session is running
         self.stopping = False
         self._slot = asyncio.Lock()
         self._first = TaskGroupOwner(f"media:{instance_id}")
