@@ -139,6 +139,11 @@ def _user_can_enter(user: str, path: Path) -> bool:
                           capture_output=True, check=False).returncode == 0
 
 
+def postmaster_pid(data: Path) -> int:
+    """The pid of the postmaster running on ``data`` (its ``postmaster.pid`` file's first line)."""
+    return int((data / "postmaster.pid").read_text().split()[0])
+
+
 def pg_layout(settings: Settings) -> PgLayout:
     """Where zapgate's own Postgres lives for these settings; the same answer on every run.
 
@@ -327,7 +332,7 @@ class Provisioner:
         subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l",
                                           str(logfile), "-w", "-t", "60", "start"]),
                        check=True, stdout=subprocess.DEVNULL)
-        pid = int((data / "postmaster.pid").read_text().split()[0])
+        pid = postmaster_pid(data)
         (run / "postgres.pid").write_text(str(pid))
         await _pg_fix_role_and_db(t, str(sock))
         if await pg.probe(self.settings.database_url) is not pg.PgProbe.OK:

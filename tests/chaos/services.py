@@ -62,8 +62,7 @@ class Services:
             proc = self.redis if name == "redis" else self.nats
             assert proc is not None
             return [proc.pid]
-        data = provision.pg_layout(self.settings()).data
-        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        postmaster = provision.postmaster_pid(provision.pg_layout(self.settings()).data)
         children = subprocess.run(["pgrep", "-P", str(postmaster)], check=False, capture_output=True,
                                   text=True).stdout.split()
         return [postmaster, *(int(c) for c in children)]
