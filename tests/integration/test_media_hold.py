@@ -75,8 +75,11 @@ async def test_a_download_that_never_ends_is_delivered_at_the_deadline(settings:
                                                                        db: Database) -> None:
     """The worker's download task dies (as in a kill -9): no follow-up ever comes. The held webhook goes at
     ``media_hold_s`` with downloadError, then the instance's later messages, in order."""
-    async for stack in open_stack(fast(settings, media_dir=tmp_path / "media", media_download_timeout_s=2.0,
-                                       media_hold_s=2.5)):
+    async for stack in open_stack(fast(settings, media_dir=tmp_path / "media", media_download_timeout_s=30.0,
+                                       media_hold_s=31.0)):
+        # only dispatch's hold is short: the worker's own download timeout (30 s) cannot release the message
+        # first, however slow the machine (a 2 s one did once, on a loaded CI run)
+        stack.dispatcher.settings = stack.settings.model_copy(update={"media_hold_s": 2.5})
         inst = await stack.paired()
         engine = stack.engine(inst)
         hang = asyncio.Event()
