@@ -1,9 +1,8 @@
 """Group commit of delivery attempts: every lane's record waits for one statement shared by all that are waiting.
 
-A lane still waits until its attempt is in Postgres before it moves on (so a crash repeats at most the POST in
-flight), but the lanes of one dispatcher no longer pay a round trip each: while one batch is being written, the
-records that arrive queue up and go together in the next. With no other lane waiting, a record is written at
-once, as before.
+The lanes of one dispatcher do not pay a round trip each: while one batch is being written, the records that
+arrive queue up and go together in the next. With no other record waiting, a record is written at once. (A lane
+waits for a failed attempt's record before it retries; a delivered one is written behind it, see ``lanes``.)
 """
 
 from __future__ import annotations

@@ -210,14 +210,13 @@ class Dispatcher:
         created = await asyncio.shield(self.store.persist([i for i in items if i is not None], poison))
         if poison:
             POISONED.inc(len(poison))
-        created = [replace(d, instance=instances.get(d.instance_id)) for d in created]
+        for delivery in created:  # committed: the lanes may POST them before JetStream hears of the ack
+            self.lanes.add(replace(delivery, instance=instances.get(delivery.instance_id)))
         await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
         self.persisted += len(msgs)
         for item in items:
             if item is not None:
                 PERSISTED.labels(type(item.envelope.event).__name__).inc()
-        for delivery in created:
-            self.lanes.add(delivery)
         return len(msgs)
 
     async def _drop_stale(self, partition: int, msgs: list[Received], envelopes: list[Envelope | None],

@@ -8,6 +8,12 @@ A *held* delivery (a message whose media the worker is still downloading) stops 
 follow-up releases it (``add`` of the same id with the new payload wakes the lane) or its deadline passes; then
 it goes as it is, with ``downloadError`` (the worker died during the download). Later deliveries wait behind it:
 the partner sees the instance's messages in order, each with its media links.
+
+A delivered webhook is *recorded behind*: the lane POSTs the next delivery while Postgres writes the last one's
+outcome, with at most ``RECORD_WINDOW`` outcomes of a lane unwritten at once (during a Postgres outage the lane
+stops there instead of POSTing on). A crash can therefore repeat those POSTs, in order, under the same
+``webhook-id``, which receivers de-duplicate on; a failed attempt, a dead letter and the end of a lane still wait
+for their writes.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ log = logging.getLogger(__name__)
 InstanceLoader = Callable[[list[str]], Awaitable[dict[str, Instance]]]
 T = TypeVar("T")
 
+RECORD_WINDOW = 16  # delivered outcomes of one lane that may be unwritten while it POSTs the next
+
 
 @dataclass(slots=True)
 class Lane:
@@ -47,6 +55,8 @@ class Lane:
     overflow: bool = False  # some pending deliveries of this instance are only in Postgres
     last_id: int = 0  # the highest delivery id this lane finished
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # a held delivery was released
+    recording: set[asyncio.Task[None]] = field(default_factory=set)  # delivered outcomes being written
+    more: asyncio.Event = field(default_factory=asyncio.Event)  # added to while it waits for its writes
 
 
 class Lanes:
@@ -65,6 +75,7 @@ class Lanes:
         self.rng = random.Random()  # noqa: S311 - jitter, not security
         self.delivered = 0
         self.dead = 0
+        self._recording: set[asyncio.Task[None]] = set()  # of every lane, stopped ones included
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -114,6 +125,7 @@ class Lanes:
 
     def _start(self, instance_id: str, lane: Lane) -> None:
         self._idle.clear()
+        lane.more.set()
         if lane.task is None or lane.task.done():
             lane.task = asyncio.create_task(self._run(instance_id, lane), name=f"lane-{instance_id}")
 
@@ -130,6 +142,26 @@ class Lanes:
                 self._insert(lane, delivery)
 
     async def _run(self, instance_id: str, lane: Lane) -> None:
+        while True:
+            lane.more.clear()
+            await self._run_queue(instance_id, lane)
+            if not lane.recording:
+                break
+            if lane.more.is_set():
+                continue
+            # a lane ends once its outcomes are written (its window holds until then); new work wakes it
+            more = asyncio.ensure_future(lane.more.wait())
+            try:
+                await asyncio.wait({*lane.recording, more}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                more.cancel()
+        lane.delivering = None
+        self.lanes.pop(instance_id, None)
+        LANES.set(len(self.lanes))
+        if not self.lanes:
+            self._idle.set()
+
+    async def _run_queue(self, instance_id: str, lane: Lane) -> None:
         while lane.queue or lane.overflow:
             if not lane.queue:
                 await self._guarded(instance_id, "paging in deliveries", self._page_in(instance_id, lane))
@@ -141,18 +173,15 @@ class Lanes:
                 if not ok or released is None:
                     continue  # failed, still held (woken: look again), or closed meanwhile (dropped)
                 delivery = released
+            while len(lane.recording) >= RECORD_WINDOW:  # the window is full: no POST until a write is done
+                await asyncio.wait(set(lane.recording), return_when=asyncio.FIRST_COMPLETED)
             lane.delivering = delivery.id
-            ok, _ = await self._guarded(instance_id, f"delivery {delivery.id}", self._deliver(delivery))
+            ok, _ = await self._guarded(instance_id, f"delivery {delivery.id}", self._deliver(delivery, lane))
             if not ok:
                 continue
             lane.queue.pop(0)
             lane.last_id = max(lane.last_id, delivery.id)
             self.queued.discard(delivery.id)
-        lane.delivering = None
-        self.lanes.pop(instance_id, None)
-        LANES.set(len(self.lanes))
-        if not self.lanes:
-            self._idle.set()
 
     @staticmethod
     async def _guarded(instance_id: str, what: str, work: Awaitable[T]) -> tuple[bool, T | None]:
@@ -187,7 +216,7 @@ class Lanes:
         lane.queue[0] = fresh
         return fresh
 
-    async def _deliver(self, d: Delivery) -> None:
+    async def _deliver(self, d: Delivery, lane: Lane) -> None:
         """Attempt until delivered or dead-lettered (state lives in Postgres: a restart resumes here).
 
         The first attempt uses the instance as it was read when the event was persisted (after the event
@@ -219,15 +248,14 @@ class Lanes:
             attempts += 1
             self.breaker.record(url, outcome.ok or not outcome.retryable, time.monotonic())
             if outcome.ok:
-                await self._record(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms, error=None,
-                                   outcome="delivered")
+                self._record_behind(lane, Attempt(d, url, outcome.status, outcome.latency_ms, None, "delivered"))
                 self.delivered += 1
                 DELIVERED.labels(d.hook).inc()
                 DELIVERY_LATENCY.labels(d.hook).observe(outcome.latency_ms / 1000)
                 return
             give_up = not outcome.retryable or self.policy.exhausted(time.time() - first)
-            await self._record(d, url=url, status=outcome.status, latency_ms=outcome.latency_ms,
-                               error=outcome.error, outcome="dead" if give_up else None)
+            await self._record(Attempt(d, url, outcome.status, outcome.latency_ms, outcome.error,
+                                       "dead" if give_up else None))
             if give_up:
                 self.dead += 1
                 DEAD_LETTERED.labels(d.hook).inc()
@@ -237,14 +265,20 @@ class Lanes:
             RETRIED.labels(d.hook).inc()
             await asyncio.sleep(self.policy.delay(attempts, outcome.retry_after_s, self.rng))
 
-    async def _record(self, d: Delivery, *, url: str, status: int | None, latency_ms: int, error: str | None,
-                      outcome: str | None) -> None:
+    def _record_behind(self, lane: Lane, attempt: Attempt) -> None:
+        """Write a delivered outcome while the lane goes on (``_run_queue`` keeps the window)."""
+        task = asyncio.create_task(self._record(attempt), name=f"record-{attempt.delivery.id}")
+        for tasks in (lane.recording, self._recording):
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    async def _record(self, attempt: Attempt) -> None:
         """Record an attempt, retrying the write (never the POST) until Postgres takes it.
 
         The outcome is held here meanwhile, so a Postgres outage costs no repeated POSTs; only a crash
-        during the outage can repeat one (the receiver de-duplicates on ``webhook-id``).
+        during the outage can repeat them (the lane's unwritten ones; the receiver de-duplicates on ``webhook-id``).
         """
-        attempt = Attempt(d, url, status, latency_ms, error, outcome)
+        d = attempt.delivery
         delay = 0.2
         while True:
             try:
@@ -284,6 +318,12 @@ class Lanes:
             return False
         return True
 
-    async def close(self) -> None:
+    async def close(self, record_timeout_s: float = 5.0) -> None:
+        """Stop every lane; outcomes still being written get ``record_timeout_s`` (Postgres may be away)."""
         await self.stop_instances(set(self.lanes))
+        if self._recording:
+            _done, late = await asyncio.wait(set(self._recording), timeout=record_timeout_s)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         await self.book.close()

@@ -1,5 +1,6 @@
 """Failover and durability under load: SIGTERM a worker, kill -9 a worker, kill -9 dispatch; events lost
-(accepted by an engine, never delivered) and duplicates delivered."""
+(accepted by an engine, never delivered), duplicates (one message under two webhook-ids) and repeats (one
+webhook-id delivered again, which at-least-once delivery allows and receivers de-duplicate)."""
 
 from __future__ import annotations
 
@@ -75,7 +76,12 @@ async def run(quick: bool) -> dict[str, Any]:
                 await asyncio.sleep(0.2)
     finally:
         await receiver.stop()
-    duplicates = len(receiver.rows) - len(receiver.unique_received())
+    ids_of: dict[str, set[str]] = {}
+    for _arrived, _moment, instance_id, message_id, wid in receiver.rows:
+        ids_of.setdefault(f"{instance_id}/{message_id}", set()).add(wid)
+    duplicates = sum(len(wids) - 1 for wids in ids_of.values())  # one message under several webhook-ids
+    repeats = len(receiver.rows) - len(receiver.unique_received())  # one webhook-id again: receivers drop it
     return {"failover_sigterm_takeover_s": term_s, "failover_kill9_takeover_s": kill_s,
             "failover_lease_ttl_s": LEASE_TTL_S, "failover_events_accepted": len(accepted),
-            "failover_events_lost": len(accepted - delivered), "durability_duplicates_delivered": duplicates}
+            "failover_events_lost": len(accepted - delivered), "durability_duplicates_delivered": duplicates,
+            "durability_repeats_delivered": repeats}
