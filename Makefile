@@ -17,7 +17,7 @@ CHECKOV_LOCK  := requirements/checkov.txt
 UV_LOCK   = $(BIN)/uv pip compile --quiet --no-config --default-index https://pypi.org/simple --universal \
             --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade,)
 
-.PHONY: up test test-unit lint bench chaos fuzz screenshots lock venv sysdeps services-stop clean
+.PHONY: up test test-unit lint bench profile chaos fuzz screenshots lock venv sysdeps services-stop clean
 
 up: $(STAMP)
 	$(BIN)/zapgate up
@@ -38,6 +38,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/python -m tests.bench $(if $(QUICK),--quick,)
+
+# Where each role's CPU goes under the quick benchmarks (py-spy; needs root or ptrace_scope 0): docs/profiles.md.
+profile: $(STAMP)
+	$(BIN)/zapgate services ensure
+	$(BIN)/python -m tests.bench.profile
 
 # The fault suite (minutes; not part of make test): private services, faults mid-stream, docs/reliability.md.
 chaos: $(STAMP)

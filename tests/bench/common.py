@@ -66,6 +66,13 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def sample(pid: int, out: str) -> subprocess.Popen[bytes]:
+    """py-spy records the process's on-CPU stacks (100 samples/s) into ``out``, folded, until the process exits."""
+    py_spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(py_spy), "record", "--pid", str(pid), "--rate", "100", "--format", "raw",
+                             "--output", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def cpu_s(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -115,6 +122,7 @@ class Stack:
     env: dict[str, str]
 
     metrics_ports: dict[str, int] = field(default_factory=dict)  # process name -> its /metrics port
+    profilers: list[subprocess.Popen[bytes]] = field(default_factory=list)  # py-spy, with BENCH_PROFILE_TO
 
     def spawn(self, name: str, argv: list[str], **env: str) -> subprocess.Popen[bytes]:
         """Start a role; its log goes to ``$BENCH_LOG_DIR/<name>.log`` when that is set (else nowhere)."""
@@ -124,6 +132,8 @@ class Stack:
         if not isinstance(log, int):
             log.close()  # the child has its own copy
         self.procs[name] = proc
+        if profile_to := os.environ.get("BENCH_PROFILE_TO"):  # `make profile`: sample the role until it exits
+            self.profilers.append(sample(proc.pid, f"{profile_to}-{name}.folded"))
         return proc
 
     def cpu(self) -> dict[str, float]:
@@ -215,6 +225,8 @@ async def stack(workers: int = 1, dispatchers: int = 1, metrics: bool = False,
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        for profiler in st.profilers:  # each writes its file once its role has exited
+            profiler.wait(timeout=60)
         await st.redis.aclose()
         await bus.close()
         await db.close()
