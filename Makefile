@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/python -m tests.bench $(if $(QUICK),--quick,)
 
-# Where each role's CPU goes under the quick benchmarks (py-spy; needs root or ptrace_scope 0): docs/profiles.md.
+# Where each role's CPU goes under the benchmarks (py-spy; needs root or ptrace_scope 0): docs/profiles.md.
 profile: $(STAMP)
 	$(BIN)/zapgate services ensure
 	$(BIN)/python -m tests.bench.profile
