@@ -285,6 +285,7 @@ async def test_the_account_survives_a_worker_change(rig: Rig) -> None:
     assert before["presenceSubscriptions"] == [jid(ANA)] and before["presences"][0]["state"] == "COMPOSING"
     edit = await again.send(Outgoing(to=jid(ANA), content=c.Text("first!"), edit_id=sent, zaap_id="Z2"))
     assert again.phone_records()["edits"][-1]["editedId"] == sent and edit != sent
+    await again.close()  # a send's changes are stored behind it (commit_soon); a hand-over stores them
     rows = await rig.db.pool.fetch("SELECT part FROM sandbox_account WHERE instance_id = $1 ORDER BY part",
                                    rig.instance_id)
     assert {r["part"] for r in rows} >= {"book", "profile", f"chat:{jid(ANA)}", "records:edits"}

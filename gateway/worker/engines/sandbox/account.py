@@ -32,7 +32,7 @@ from gateway.worker.engines.sandbox.account_state import (
 )
 
 log = logging.getLogger(__name__)
-WRITE_BEHIND_S = 0.05  # how long an inbound message's chat changes may wait to be stored (``commit_soon``)
+WRITE_BEHIND_S = 0.05  # how long a message's chat changes may wait to be stored (``commit_soon``)
 
 
 class AccountWorld:
@@ -140,8 +140,8 @@ class AccountWorld:
 
     async def commit_soon(self) -> None:
         """Store what ``touch`` marked within ``WRITE_BEHIND_S``, coalesced with the changes that follow: the
-        inbound path's unread counts and push names, one write per chat per window instead of one per
-        message. The world answers from memory at once; a crash of the worker loses at most that window (a
+        chats of inbound and sent messages (unread counts, push names, last messages), one write per chat per
+        window instead of one per message. The world answers from memory at once; a crash of the worker loses at most that window (a
         hand-over stores it first: ``flush``)."""
         dirty, self._dirty = self._dirty, {}
         if self.store is None or not dirty:

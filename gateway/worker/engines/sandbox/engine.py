@@ -201,7 +201,7 @@ class SandboxEngine(SandboxNewsletterCalls, SandboxCatalogCalls, SandboxBusiness
             plan = traffic.check(self.account, outgoing, group_admin=admin)  # what WhatsApp refuses
             message_id = new_message_id(self.rng)
             traffic.note(self.account, outgoing, message_id)
-            await self.account.commit()
+            await self.account.commit_soon()  # stored behind, coalesced, like an inbound message's chat
         if self.ctx.record_send is not None:
             await self.ctx.record_send(message_id, outgoing)  # the phone got it: one step with the send
         self.sent.append(outgoing)
