@@ -141,8 +141,8 @@ class AccountWorld:
     async def commit_soon(self) -> None:
         """Store what ``touch`` marked within ``WRITE_BEHIND_S``, coalesced with the changes that follow: the
         chats of inbound and sent messages (unread counts, push names, last messages), one write per chat per
-        window instead of one per message. The world answers from memory at once; a crash of the worker loses at most that window (a
-        hand-over stores it first: ``flush``)."""
+        window instead of one per message. The world answers from memory at once; a crash of the worker loses
+        at most that window (a hand-over stores it first: ``flush``)."""
         dirty, self._dirty = self._dirty, {}
         if self.store is None or not dirty:
             return
