@@ -28,11 +28,15 @@ class AttemptBook:
         return f"<AttemptBook waiting={len(self._waiting)} batches={self.batches}>"
 
     async def record(self, attempt: Attempt) -> None:
+        await self.submit(attempt)
+
+    def submit(self, attempt: Attempt) -> asyncio.Future[None]:
+        """Queue the attempt for the next statement; the future settles when that statement did."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((attempt, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="attempt-book")
-        await done
+        return done
 
     async def _write(self) -> None:
         while self._waiting:

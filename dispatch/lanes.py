@@ -63,7 +63,7 @@ class Lane:
     overflow: bool = False  # some pending deliveries of this instance are only in Postgres
     last_id: int = 0  # the highest delivery id this lane finished
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # a held delivery was released
-    recording: set[asyncio.Task[None]] = field(default_factory=set)  # delivered outcomes being written
+    recording: set[asyncio.Future[None]] = field(default_factory=set)  # delivered outcomes being written
     more: asyncio.Event = field(default_factory=asyncio.Event)  # added to while it waits for its writes
 
 
@@ -83,7 +83,7 @@ class Lanes:
         self.rng = random.Random()  # noqa: S311 - jitter, not security
         self.delivered = 0
         self.dead = 0
-        self._recording: set[asyncio.Task[None]] = set()  # of every lane, stopped ones included
+        self._recording: set[asyncio.Future[None]] = set()  # of every lane, stopped ones included
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -159,8 +159,9 @@ class Lanes:
                 continue
             # a lane ends once its outcomes are written (its window holds until then); new work wakes it
             more = asyncio.ensure_future(lane.more.wait())
+            waits: set[asyncio.Future[Any]] = {*lane.recording, more}
             try:
-                await asyncio.wait({*lane.recording, more}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 more.cancel()
         lane.delivering = None
@@ -272,13 +273,29 @@ class Lanes:
             await asyncio.sleep(self.policy.delay(attempts, outcome.retry_after_s, self.rng))
 
     def _record_behind(self, lane: Lane, attempt: Attempt) -> None:
-        """Write a delivered outcome while the lane goes on (``_run_queue`` keeps the window)."""
-        task = asyncio.create_task(self._record(attempt), name=f"record-{attempt.delivery.id}")
-        for tasks in (lane.recording, self._recording):
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+        """Write a delivered outcome while the lane goes on (``_run_queue`` keeps the window). The write is the
+        book's future, no task of its own (10,000 lanes at once are 10,000 of them); a failed one is retried by
+        a task, which takes its place in the window before the lane can see it free."""
+        written = self.book.submit(attempt)
+        self._pending(lane, written, add=True)
+        written.add_done_callback(functools.partial(self._written, lane, attempt))
 
-    async def _record(self, attempt: Attempt) -> None:
+    def _pending(self, lane: Lane, write: asyncio.Future[None], *, add: bool) -> None:
+        for pending in (lane.recording, self._recording):
+            if add:
+                pending.add(write)
+            else:
+                pending.discard(write)
+
+    def _written(self, lane: Lane, attempt: Attempt, written: asyncio.Future[None]) -> None:
+        self._pending(lane, written, add=False)
+        if written.cancelled() or written.exception() is None:
+            return
+        retry = asyncio.ensure_future(self._record(attempt, failed=written.exception()))
+        self._pending(lane, retry, add=True)
+        retry.add_done_callback(functools.partial(self._pending, lane, add=False))
+
+    async def _record(self, attempt: Attempt, failed: BaseException | None = None) -> None:
         """Record an attempt, retrying the write (never the POST) until Postgres takes it.
 
         The outcome is held here meanwhile, so a Postgres outage costs no repeated POSTs; only a crash
@@ -287,17 +304,19 @@ class Lanes:
         d = attempt.delivery
         delay = 0.2
         while True:
+            if failed is not None:
+                RECORD_RETRIES.inc()
+                log.warning("recording delivery %s failed (%s); retrying the write in %.1fs", d.id,
+                            type(failed).__name__, delay, extra={"instance_id": d.instance_id})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
             try:
                 await asyncio.shield(self.book.record(attempt))
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                RECORD_RETRIES.inc()
-                log.warning("recording delivery %s failed (%s); retrying the write in %.1fs", d.id,
-                            type(exc).__name__, delay, extra={"instance_id": d.instance_id})
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                failed = exc
 
     def instances(self) -> set[str]:
         return set(self.lanes)
