@@ -27,7 +27,7 @@ from dispatch.deliver import Deliverer
 from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
 from dispatch.polls import name_votes
-from dispatch.store import DispatchStore, NewDelivery, PersistItem, Poison
+from dispatch.store import DispatchStore, NewDelivery, Persisted, PersistItem, Poison
 from dispatch.transform import Context, transform
 from gateway.core import events as ev
 from gateway.core.config import Settings
@@ -71,6 +71,7 @@ class Dispatcher:
         self.consumers: dict[int, PullConsumer] = {}
         self._tasks = TaskGroupOwner(f"dispatch:{dispatcher_id}")
         self._pumps: dict[int, asyncio.Task[Any]] = {}
+        self._persisting: dict[int, asyncio.Future[Persisted]] = {}  # a pump's persist, shielded
         self.persisted = 0
         self._renewed_at = time.monotonic()
         self.connected_phone: dict[str, str] = {}  # from the stream's own Connected events
@@ -139,6 +140,11 @@ class Dispatcher:
             await consumer.close()
         await self.lanes.stop_instances({i for i in self.lanes.instances()
                                          if self.names.partition_of(i) == partition})
+        # a persist the cancel could not stop (shielded) commits before the lease goes, so the next owner's read
+        # of what is pending sees its deliveries (a late one is caught by the redelivery: see ``pump``)
+        persisting = self._persisting.pop(partition, None)
+        if persisting is not None:
+            await asyncio.gather(persisting, return_exceptions=True)
         lease = self.owned.pop(partition, None)
         PARTITIONS.set(len(self.owned))
         if lease is not None and owner:
@@ -207,11 +213,18 @@ class Dispatcher:
         instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
         items = [self._item(partition, m, e, instances.get(e.instance_id), poison) if e is not None else None
                  for m, e in zip(msgs, envelopes, strict=True)]
-        created = await asyncio.shield(self.store.persist([i for i in items if i is not None], poison))
+        persisting = self._persisting[partition] = asyncio.ensure_future(
+            self.store.persist_batch([i for i in items if i is not None], poison))
+        persisted = await asyncio.shield(persisting)
+        self._persisting.pop(partition, None)
         if poison:
             POISONED.inc(len(poison))
-        for delivery in created:  # committed: the lanes may POST them before JetStream hears of the ack
+        for delivery in persisted.created:  # committed: the lanes may POST them before JetStream hears of the ack
             self.lanes.add(replace(delivery, instance=instances.get(delivery.instance_id)))
+        for instance_id in persisted.seen_before:
+            # a redelivered event: its deliveries were committed by an earlier fetch (perhaps by a previous
+            # owner, perhaps after the new owner read what was pending); the lane looks in Postgres for them
+            self.lanes.resume(instance_id, partition)
         await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
         self.persisted += len(msgs)
         for item in items:

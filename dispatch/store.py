@@ -57,6 +57,12 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class Persisted:
+    created: list[Delivery]  # the deliveries of the events stored now, in id order
+    seen_before: set[str]  # instances with an event (one with webhooks) that was stored by an earlier fetch
+
+
+@dataclass(frozen=True, slots=True)
 class Attempt:
     """One POST of a delivery and what came of it."""
 
@@ -138,9 +144,13 @@ class DispatchStore:
 
     async def persist(self, items: list[PersistItem], poison: list[Poison] | None = None) -> list[Delivery]:
         """Insert a batch (and its poison events) in one transaction; returns the new events' deliveries."""
+        return (await self.persist_batch(items, poison)).created
+
+    async def persist_batch(self, items: list[PersistItem], poison: list[Poison] | None = None) -> Persisted:
+        """``persist``, also naming the instances with a webhook event stored before (a redelivery)."""
         created: list[Delivery] = []
         if not items and not poison:
-            return created
+            return Persisted(created, set())
         async with self.db.pool.acquire() as conn, conn.transaction():
             if poison:
                 await conn.executemany(
@@ -149,7 +159,7 @@ class DispatchStore:
                     [(hashlib.sha256(p.body).hexdigest(), p.partition, p.stream_seq, p.instance_id, p.event_id,
                       p.reason[:1000], p.body) for p in poison])
             if not items:
-                return created
+                return Persisted(created, set())
             rows = await conn.fetch(
                 "INSERT INTO events (event_id, instance_id, kind, seq, fence, at, body) "
                 "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], "
@@ -161,6 +171,8 @@ class DispatchStore:
                 [i.body for i in items])
             inserted = {r["event_id"]: r["id"] for r in rows}
             fresh = [i for i in items if i.envelope.event_id in inserted]
+            seen_before = {i.envelope.instance_id for i in items
+                           if i.envelope.event_id not in inserted and i.deliveries}
             planned, follow_ups = _plan_deliveries(fresh)
             created = await self._insert_deliveries(conn, inserted, planned)
             if follow_ups:
@@ -176,7 +188,7 @@ class DispatchStore:
                 await conn.executemany(
                     "INSERT INTO polls (instance_id, message_id, options) VALUES ($1, $2, $3::text[]) "
                     "ON CONFLICT DO NOTHING", [(iid, mid, list(options)) for iid, mid, options in found])
-        return created
+        return Persisted(created, seen_before)
 
     @staticmethod
     async def _insert_deliveries(conn: Any, inserted: dict[str, int],
