@@ -129,11 +129,13 @@ class Counts:
     order_inversions: int
     server_errors: int
     inversion_examples: list[str] = field(default_factory=list)  # "instance: later before earlier"
+    lost_examples: list[str] = field(default_factory=list)  # "instance/messageId" accepted, never delivered
 
 
 def count(traffic: Traffic, recorder: Recorder) -> Counts:
     lost_in = delivered_in = lost_out = confirmed = duplicates = repeats = inversions = 0
     examples: list[str] = []
+    lost_examples: list[str] = []
     for instance, accepted in traffic.accepted_in.items():
         got = recorder.received.get(instance, [])
         first_wid: dict[str, str] = {}
@@ -150,6 +152,7 @@ def count(traffic: Traffic, recorder: Recorder) -> Counts:
         wanted = set(accepted)
         delivered_in += len(wanted & set(order))
         lost_in += len(wanted - set(order))
+        lost_examples += [f"{instance}/{m}" for m in accepted if m not in set(order)][:5]
         position = {m: i for i, m in enumerate(accepted)}
         seen = [position[m] for m in order if m in position]
         for a, b in itertools.pairwise(seen):
@@ -167,4 +170,4 @@ def count(traffic: Traffic, recorder: Recorder) -> Counts:
             seen_z.setdefault(zaap, wid)
     return Counts(sum(len(v) for v in traffic.accepted_in.values()), delivered_in, lost_in,
                   sum(len(set(v)) for v in traffic.accepted_out.values()), confirmed, lost_out, duplicates, repeats,
-                  inversions, traffic.server_errors, examples[:5])
+                  inversions, traffic.server_errors, examples[:5], lost_examples[:5])
