@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -66,15 +68,22 @@ async def fixed_load(st: Stack, ids: list[str], receiver: Receiver, seconds: flo
             f"inbound_errors_at_{RATE}": load.errors}
 
 
+@asynccontextmanager
+async def paired(receiver: Receiver) -> AsyncIterator[tuple[Stack, list[str]]]:
+    """One worker and one dispatcher, with LANES paired instances whose webhooks go to ``receiver``."""
+    async with stack(workers=1, dispatchers=1) as st:
+        ids = await st.instances(LANES, f"{receiver.url}/received")
+        await st.pair(ids)
+        yield st, ids
+
+
 async def run(quick: bool) -> dict[str, Any]:
     total = 2000 if quick else 8000
     fixed_s = 4 if quick else 12
     receiver = Receiver()
     await receiver.start()
     try:
-        async with stack(workers=1, dispatchers=1) as st:
-            ids = await st.instances(LANES, f"{receiver.url}/received")
-            await st.pair(ids)
+        async with paired(receiver) as (st, ids):
             sem = asyncio.Semaphore(SATURATION_IN_FLIGHT)
 
             async def inject(i: int) -> None:

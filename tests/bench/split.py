@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.bench.common import Receiver, pct, stack
-from tests.bench.inbound import LANES, _wait_delivered
+from tests.bench.common import Receiver, pct
+from tests.bench.inbound import LANES, _wait_delivered, paired
 from tests.bench.openloop import open_loop
 
 _SPLIT = """
@@ -44,9 +44,7 @@ async def main(rate: int, seconds: float) -> None:
     receiver = Receiver()
     await receiver.start()
     try:
-        async with stack(workers=1, dispatchers=1) as st:
-            ids = await st.instances(LANES, f"{receiver.url}/received")
-            await st.pair(ids)
+        async with paired(receiver) as (st, ids):
             await asyncio.gather(*(st.inject(ids[i % LANES], f"warm{i}") for i in range(200)))
             await _wait_delivered(receiver, 200, 60)
             receiver.rows.clear()
