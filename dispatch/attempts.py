@@ -3,6 +3,9 @@
 The lanes of one dispatcher do not pay a round trip each: while one batch is being written, the records that
 arrive queue up and go together in the next. With no other record waiting, a record is written at once. (A lane
 waits for a failed attempt's record before it retries; a delivered one is written behind it, see ``lanes``.)
+
+A record written behind its lane may wait ``LINGER_S`` for others to share its statement: nobody waits for it, and
+under a steady load the lanes' outcomes then go a few dozen to a statement instead of one or two.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 from dispatch.store import Attempt, DispatchStore
 
 MAX_BATCH = 500
+LINGER_S = 0.01
 
 
 class AttemptBook:
@@ -30,15 +34,19 @@ class AttemptBook:
     async def record(self, attempt: Attempt) -> None:
         await self.submit(attempt)
 
-    def submit(self, attempt: Attempt) -> asyncio.Future[None]:
-        """Queue the attempt for the next statement; the future settles when that statement did."""
+    def submit(self, attempt: Attempt, linger_s: float = 0.0) -> asyncio.Future[None]:
+        """Queue the attempt for the next statement; the future settles when that statement did. With
+        ``linger_s``, a statement not yet under way waits that long for more (a record submitted meanwhile
+        without it waits as well)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((attempt, done))
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="attempt-book")
+            self._writer = asyncio.create_task(self._write(linger_s), name="attempt-book")
         return done
 
-    async def _write(self) -> None:
+    async def _write(self, linger_s: float) -> None:
+        if linger_s > 0:
+            await asyncio.sleep(linger_s)
         while self._waiting:
             batch, self._waiting = self._waiting[:self.max_batch], self._waiting[self.max_batch:]
             try:

@@ -26,6 +26,7 @@ import orjson
 from dispatch.deliver import Deliverer
 from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
+from dispatch.persist_book import PersistBook
 from dispatch.polls import name_votes
 from dispatch.store import DispatchStore, NewDelivery, Persisted, PersistItem, Poison
 from dispatch.transform import Context, transform
@@ -63,6 +64,7 @@ class Dispatcher:
         self.names = Names.from_settings(settings)
         self.bus = bus
         self.store = DispatchStore(db)
+        self.book = PersistBook(self.store)  # the pumps' batches, committed together when they wait together
         self.instances = InstanceStore(db)
         self.deliverer = Deliverer(settings)
         self.lanes = Lanes(settings, self.store, self.deliverer, self.instances.get_live_many)
@@ -213,8 +215,7 @@ class Dispatcher:
         instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
         items = [self._item(partition, m, e, instances.get(e.instance_id), poison) if e is not None else None
                  for m, e in zip(msgs, envelopes, strict=True)]
-        persisting = self._persisting[partition] = asyncio.ensure_future(
-            self.store.persist_batch([i for i in items if i is not None], poison))
+        persisting = self._persisting[partition] = self.book.submit([i for i in items if i is not None], poison)
         persisted = await asyncio.shield(persisting)
         self._persisting.pop(partition, None)
         if poison:
@@ -321,6 +322,7 @@ class Dispatcher:
     async def close(self) -> None:
         for partition in list(self.owned):
             await self._release(partition)
+        await self.book.close()
         await self.lanes.close()
         await self._tasks.cancel_all()
         with contextlib.suppress(Exception):

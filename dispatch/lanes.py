@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from dispatch.attempts import AttemptBook
+from dispatch.attempts import LINGER_S, AttemptBook
 from dispatch.deliver import Deliverer, sign
 from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RECORD_RETRIES, RETRIED
 from dispatch.policy import CircuitBreaker, RetryPolicy
@@ -276,7 +276,7 @@ class Lanes:
         """Write a delivered outcome while the lane goes on (``_run_queue`` keeps the window). The write is the
         book's future, no task of its own (10,000 lanes at once are 10,000 of them); a failed one is retried by
         a task, which takes its place in the window before the lane can see it free."""
-        written = self.book.submit(attempt)
+        written = self.book.submit(attempt, linger_s=LINGER_S)
         self._pending(lane, written, add=True)
         written.add_done_callback(functools.partial(self._written, lane, attempt))
 

@@ -84,3 +84,20 @@ async def test_a_failed_write_reaches_every_waiter_and_the_retry_lands(db: Datab
     assert await db.pool.fetchval("SELECT count(*) FROM deliveries WHERE id = ANY($1) AND state = 'delivered' "
                                   "AND attempts = 1", [d.id for d in ds]) == 3
     await book.close()
+
+
+async def test_records_written_behind_wait_for_each_other(db: Database) -> None:
+    store = DispatchStore(db)
+    ds = await _deliveries(store, 4)
+    book, plain = AttemptBook(store), AttemptBook(store)
+    lingering, at_once = [], []
+    for d in ds:  # one outcome every 10 ms, as lanes finish their POSTs
+        lingering.append(book.submit(_attempt(d, None, 503, "HTTP 503"), linger_s=0.1))
+        at_once.append(plain.submit(_attempt(d, None, 503, "HTTP 503")))
+        await asyncio.sleep(0.01)
+    await asyncio.gather(*lingering, *at_once)
+    assert book.batches == 1  # the first waited 100 ms: the three after it joined its statement
+    assert plain.batches >= 3  # without it, each found the previous statement done and went alone
+    assert await db.pool.fetchval("SELECT count(*) FROM delivery_attempts WHERE delivery_id = ANY($1)",
+                                  [d.id for d in ds]) == 8
+    await asyncio.gather(book.close(), plain.close())
