@@ -172,6 +172,9 @@ class Lanes:
 
     async def _run_queue(self, instance_id: str, lane: Lane) -> None:
         while lane.queue or lane.overflow:
+            if len(lane.recording) >= RECORD_WINDOW:  # the window is full: no POST until a write is done
+                await asyncio.wait(set(lane.recording), return_when=asyncio.FIRST_COMPLETED)
+                continue  # the queue may have changed meanwhile (closed, or an earlier delivery put back)
             if not lane.queue:
                 await self._guarded(instance_id, "paging in deliveries", self._page_in(instance_id, lane))
                 continue
@@ -182,8 +185,6 @@ class Lanes:
                 if not ok or released is None:
                     continue  # failed, still held (woken: look again), or closed meanwhile (dropped)
                 delivery = released
-            while len(lane.recording) >= RECORD_WINDOW:  # the window is full: no POST until a write is done
-                await asyncio.wait(set(lane.recording), return_when=asyncio.FIRST_COMPLETED)
             lane.delivering = delivery.id
             ok, _ = await self._guarded(instance_id, f"delivery {delivery.id}", self._deliver(delivery, lane))
             if not ok:
@@ -277,23 +278,24 @@ class Lanes:
         book's future, no task of its own (10,000 lanes at once are 10,000 of them); a failed one is retried by
         a task, which takes its place in the window before the lane can see it free."""
         written = self.book.submit(attempt, linger_s=LINGER_S)
-        self._pending(lane, written, add=True)
+        self._track(lane, written)
         written.add_done_callback(functools.partial(self._written, lane, attempt))
 
-    def _pending(self, lane: Lane, write: asyncio.Future[None], *, add: bool) -> None:
-        for pending in (lane.recording, self._recording):
-            if add:
-                pending.add(write)
-            else:
-                pending.discard(write)
+    def _track(self, lane: Lane, write: asyncio.Future[None]) -> None:
+        lane.recording.add(write)
+        self._recording.add(write)
+
+    def _untrack(self, lane: Lane, write: asyncio.Future[None]) -> None:
+        lane.recording.discard(write)
+        self._recording.discard(write)
 
     def _written(self, lane: Lane, attempt: Attempt, written: asyncio.Future[None]) -> None:
-        self._pending(lane, written, add=False)
+        self._untrack(lane, written)
         if written.cancelled() or written.exception() is None:
             return
         retry = asyncio.ensure_future(self._record(attempt, failed=written.exception()))
-        self._pending(lane, retry, add=True)
-        retry.add_done_callback(functools.partial(self._pending, lane, add=False))
+        self._track(lane, retry)
+        retry.add_done_callback(functools.partial(self._untrack, lane))
 
     async def _record(self, attempt: Attempt, failed: BaseException | None = None) -> None:
         """Record an attempt, retrying the write (never the POST) until Postgres takes it.
