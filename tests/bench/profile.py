@@ -91,6 +91,7 @@ def render_role(title: str, profile: Profile) -> list[str]:
 
 
 async def main() -> None:
+    m = machine()  # before the run: the folded stacks it writes are tracked files, and would read as changes
     target = OUT / "profiles"
     target.mkdir(exist_ok=True)
     for old in target.glob("*.folded"):
@@ -103,7 +104,6 @@ async def main() -> None:
             await importlib.import_module(f"tests.bench.{suite}").run(False)  # full sizes: the load dominates
         finally:
             del os.environ["BENCH_PROFILE_TO"]
-    m = machine()
     lines = ["# Where the CPU goes (py-spy)", "",
              f"Command: `make profile` (`python -m tests.bench.profile`), one run of the inbound and send benchmarks "
              f"with every role sampled by py-spy at 100 Hz; took {time.monotonic() - started:.0f} s. Machine: "
