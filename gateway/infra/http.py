@@ -122,8 +122,10 @@ class HttpClient:
                 limit=lim.max_connections, limit_per_host=lim.per_host, ttl_dns_cache=60, resolver=resolver,
                 socket_factory=guarded_socket_factory(self._is_public) if guarded else None)
             timeout = aiohttp.ClientTimeout(total=lim.total_timeout_s, connect=lim.connect_timeout_s)
+            # no cookie jar: every partner's webhooks and media go through this one session, so a cookie one
+            # receiver set would be sent with another partner's requests to that host
             self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                                  auto_decompress=lim.decompress,
+                                                  auto_decompress=lim.decompress, cookie_jar=aiohttp.DummyCookieJar(),
                                                   headers={"User-Agent": lim.user_agent})
         return self._session
 
