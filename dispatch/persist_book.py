@@ -57,21 +57,31 @@ class PersistBook:
         return batches
 
     async def _write(self) -> None:
-        while self._waiting:
-            batches = self._take()
-            try:
-                stored = await self.store.persist_batch([i for b in batches for i in b.items],
-                                                        [p for b in batches for p in b.poison])
-            except Exception as exc:
-                if len(batches) == 1:
-                    _settle(batches[0].done, exc)
-                else:
-                    await self._one_by_one(batches)
-                continue
-            self.transactions += 1
-            for b in batches:
-                _settle(b.done, Persisted([d for d in stored.created if d.instance_id in b.instances],
-                                          stored.seen_before & b.instances))
+        batches: list[_Batch] = []
+        try:
+            while self._waiting:
+                batches = self._take()
+                await self._write_some(batches)
+        except asyncio.CancelledError:  # the loop is going away: no waiter is left hanging
+            for b in [*batches, *self._waiting]:
+                b.done.cancel()
+            self._waiting = []
+            raise
+
+    async def _write_some(self, batches: list[_Batch]) -> None:
+        try:
+            stored = await self.store.persist_batch([i for b in batches for i in b.items],
+                                                    [p for b in batches for p in b.poison])
+        except Exception as exc:
+            if len(batches) == 1:
+                _settle(batches[0].done, exc)
+            else:
+                await self._one_by_one(batches)
+            return
+        self.transactions += 1
+        for b in batches:
+            _settle(b.done, Persisted([d for d in stored.created if d.instance_id in b.instances],
+                                      stored.seen_before & b.instances))
 
     async def _one_by_one(self, batches: list[_Batch]) -> None:
         for b in batches:

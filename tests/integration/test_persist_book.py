@@ -66,3 +66,13 @@ async def test_a_batch_that_cannot_be_stored_fails_alone(db: Database) -> None:
     with pytest.raises(asyncpg.PostgresError):  # alone, it fails as before
         await book.submit(_batch("F\x00BAD", 5, 2, 1), [])
     await book.close()
+
+
+async def test_a_writer_cancelled_leaves_no_pump_waiting(db: Database) -> None:
+    book = PersistBook(DispatchStore(db))
+    waiting = [book.submit(_batch(f"G{n:031d}", 7 + n, 1, 1), []) for n in range(3)]
+    await asyncio.sleep(0)  # the writer has started its transaction
+    assert book._writer is not None
+    book._writer.cancel()
+    results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 5)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results), results
