@@ -6,13 +6,12 @@ Settings → logging → Sentry → Postgres → Redis → NATS → the dispatch
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import secrets
 import socket
-
-import uvloop
 
 from dispatch.consumer import Dispatcher
 from gateway.core.config import Settings, load_settings
@@ -41,4 +40,4 @@ def main() -> None:
     settings = load_settings()
     configure_logging(settings.log_level, "dispatch")
     init_sentry(settings, "dispatch")
-    uvloop.run(run(settings))  # measured: less CPU per webhook than asyncio's loop (docs/benchmarks-method.md)
+    asyncio.run(run(settings))
