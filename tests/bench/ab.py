@@ -1,10 +1,10 @@
 """``python -m tests.bench.ab BASE [--pairs N] [--only SUITE]``: a quick benchmark suite of commit BASE against
-the working tree, in pairs, each pair in the other order than the one before (ABBA), with a Postgres
-``CHECKPOINT`` and a pause before every run.
+the working tree, in pairs, each pair in the other order than the one before (ABBA), with a pause before every
+run (the role zapgate connects as may not ``CHECKPOINT``).
 
-Why the order alternates: a run leaves work behind (Postgres's dirty pages and autovacuum, JetStream's files), and
-the run after it pays for it. Four pairs of the quick inbound bench with the working tree first favoured it in
-all four; four more with the old code first favoured the old code in all four (``docs/benchmarks-method.md``).
+Why the order alternates: in eight pairs of the quick inbound bench run back to back, the side that ran first
+won every pair, whichever side it was (four pairs each way; ``docs/benchmarks-method.md``). What a run leaves
+behind (Postgres's dirty pages and autovacuum, JetStream's files, most likely) costs the run after it.
 BASE is checked out in a temporary worktree and removed at the end. Prints every run's figures, then per figure
 the medians of both sides and in how many pairs the working tree did better.
 """
@@ -12,7 +12,6 @@ the medians of both sides and in how many pairs the working tree did better.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import subprocess
@@ -21,11 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gateway.core.config import Settings
-from gateway.infra.db.database import Database
-
 ROOT = Path(__file__).resolve().parents[2]
-PAUSE_S = 8.0
+PAUSE_S = 10.0
 _RUN = ("import asyncio, importlib, json; "
         "print(json.dumps(asyncio.run(importlib.import_module('tests.bench.{}').run(True))))")
 
@@ -55,14 +51,6 @@ def compare(runs: list[tuple[str, dict[str, float]]]) -> dict[str, tuple[float, 
     return out
 
 
-async def checkpoint() -> None:
-    db = await Database.connect(Settings(), max_size=1)
-    try:
-        await db.pool.execute("CHECKPOINT")
-    finally:
-        await db.close()
-
-
 def run_suite(tree: Path, suite: str) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", _RUN.format(suite)], cwd=tree, capture_output=True, text=True,
                           check=True)
@@ -76,7 +64,6 @@ def main(base: str, pairs: int, suite: str) -> None:
         try:
             runs = []
             for side in order(pairs):
-                asyncio.run(checkpoint())
                 time.sleep(PAUSE_S)
                 figures = run_suite(worktree if side == "base" else ROOT, suite)
                 print(side, " ".join(f"{k}={v:.4g}" for k, v in figures.items()), flush=True)
