@@ -3,8 +3,9 @@ the working tree, in pairs, each pair in the other order than the one before (AB
 run (the role zapgate connects as may not ``CHECKPOINT``).
 
 Why the order alternates: in eight pairs of the quick inbound bench run back to back, the side that ran first
-won every pair, whichever side it was (four pairs each way; ``docs/benchmarks-method.md``). What a run leaves
-behind (Postgres's dirty pages and autovacuum, JetStream's files, most likely) costs the run after it.
+had the higher delivered/s in every pair, whichever side it was (four pairs each way;
+``docs/benchmarks-method.md``). What a run leaves behind (Postgres's dirty pages and autovacuum, JetStream's
+files, most likely) costs the run after it.
 BASE is checked out in a temporary worktree and removed at the end. Prints every run's figures, then per figure
 the medians of both sides and in how many pairs the working tree did better.
 """
