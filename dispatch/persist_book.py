@@ -13,7 +13,7 @@ is written again on its own, and only the one that fails alone gets the error (i
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dispatch.store import DispatchStore, Persisted, PersistItem, Poison
 
@@ -25,7 +25,7 @@ class _Batch:
     items: list[PersistItem]
     poison: list[Poison]
     done: asyncio.Future[Persisted]
-    instances: set[str] = field(default_factory=set)
+    instances: set[str]  # whose deliveries and redeliveries are this batch's
 
 
 class PersistBook:

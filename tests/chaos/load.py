@@ -149,10 +149,10 @@ def count(traffic: Traffic, recorder: Recorder) -> Counts:
                 continue
             first_wid[message_id] = wid
             order.append(message_id)
-        wanted = set(accepted)
-        delivered_in += len(wanted & set(order))
-        lost_in += len(wanted - set(order))
-        lost_examples += [f"{instance}/{m}" for m in accepted if m not in set(order)][:5]
+        wanted, arrived = set(accepted), set(first_wid)
+        delivered_in += len(wanted & arrived)
+        lost_in += len(wanted - arrived)
+        lost_examples += [f"{instance}/{m}" for m in accepted if m not in arrived][:5]
         position = {m: i for i, m in enumerate(accepted)}
         seen = [position[m] for m in order if m in position]
         for a, b in itertools.pairwise(seen):
