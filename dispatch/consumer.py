@@ -5,6 +5,10 @@ webhook payloads, persisted in one transaction (idempotent on event id) and only
 pending deliveries live in Postgres, so a dispatcher that takes a partition over (after a crash or a
 hand-over) resumes them in order before consuming new events.
 
+A batch is stored before anything fetched after it: a failed step (Postgres away) is retried in place, never
+skipped, since JetStream would hand the skipped events back only after ``ack_wait``, behind newer ones. An
+event Postgres refuses for its data is kept as poison, so it cannot hold its partition back.
+
 A dispatcher that dies holding a fetched, unacked batch: JetStream redelivers that batch only after
 ``ack_wait``, and until then a fetch returns *newer* events (``max_ack_pending`` is one full batch, so a
 small batch left room). The successor therefore waits ``ack_wait`` before its first fetch when the consumer
@@ -18,8 +22,9 @@ import contextlib
 import hashlib
 import logging
 import time
-from dataclasses import replace
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import orjson
 
@@ -28,7 +33,7 @@ from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
 from dispatch.persist_book import PersistBook
 from dispatch.polls import name_votes
-from dispatch.store import DispatchStore, NewDelivery, Persisted, PersistItem, Poison
+from dispatch.store import Delivery, DispatchStore, NewDelivery, Persisted, PersistItem, Poison
 from dispatch.transform import Context, transform
 from gateway.core import events as ev
 from gateway.core.config import Settings
@@ -38,7 +43,7 @@ from gateway.core.names import Names
 from gateway.core.placement import plan
 from gateway.infra.bus import Bus, PullConsumer, Received, pull_consumer
 from gateway.infra.db import retention
-from gateway.infra.db.database import Database
+from gateway.infra.db.database import Database, refused
 from gateway.infra.db.instances import InstanceStore
 from gateway.infra.db.retention import RetentionPolicy
 from gateway.infra.kv.leases import Lease, LeaseManager
@@ -51,6 +56,24 @@ log = logging.getLogger(__name__)
 # kept under any fence (see _drop_stale)
 FACT_EVENTS = (ev.MessageReceived, ev.ReceiptReceived, ev.MessageSent, ev.GroupNotified, ev.ChatNotified,
                ev.ChatChanged)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A fetched batch once in Postgres: what was stored, as transformed, and with which instances."""
+
+    persisted: Persisted
+    items: list[PersistItem]
+    poison: list[Poison]
+    instances: dict[str, Instance]
+
+
+async def _ack_all(msgs: list[Received]) -> None:
+    for m in msgs:  # one task for the batch's acks (each is a buffered publish)
+        await m.ack()
 
 
 def webhook_id(event_id: str, hook: str) -> str:
@@ -203,35 +226,107 @@ class Dispatcher:
                 await asyncio.sleep(1)
 
     async def pump(self, partition: int, timeout_s: float = 0.2) -> int:
-        """Fetch, persist, ack and enqueue one batch (burst mode); returns the number of messages."""
+        """Fetch, persist, ack and enqueue one batch (burst mode); returns the number of messages.
+
+        A fetched batch is persisted before anything fetched after it: a failed step (Postgres away) is retried
+        in place until it succeeds or the partition is released. Fetching on instead would store the events
+        captured after it first, since JetStream hands unacknowledged events back only after ``ack_wait``.
+        """
         msgs = await self.consumers[partition].fetch(self.settings.dispatch_batch, timeout_s)
         if not msgs:
             return 0
         poison: list[Poison] = []
-        envelopes = [self._decode(partition, m, poison) for m in msgs]
-        envelopes = await self._drop_stale(partition, msgs, envelopes, poison)
-        envelopes = await name_votes(envelopes, self.store.poll_options)  # reads Postgres: before the transform
-        # read now, after these events were captured: whatever the API answered 200 for applies to them
-        instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
-        items = [self._item(partition, m, e, instances.get(e.instance_id), poison) if e is not None else None
-                 for m, e in zip(msgs, envelopes, strict=True)]
-        persisting = self._persisting[partition] = self.book.submit([i for i in items if i is not None], poison)
-        persisted = await asyncio.shield(persisting)
-        self._persisting.pop(partition, None)
-        if poison:
-            POISONED.inc(len(poison))
-        for delivery in persisted.created:  # committed: the lanes may POST them before JetStream hears of the ack
-            self.lanes.add(replace(delivery, instance=instances.get(delivery.instance_id)))
-        for instance_id in persisted.seen_before:
+        decoded = [self._decode(partition, m, poison) for m in msgs]
+        # the fences are read (for instances not seen yet) before anything is changed: a failed read is retried
+        envelopes = await self._patiently(partition, "reading fences",
+                                          lambda: self._drop_stale(partition, msgs, decoded, poison))
+        batch = await self._patiently(partition, f"persisting {len(msgs)} events",
+                                      lambda: self._persist(partition, msgs, envelopes, poison))
+        if batch.poison:
+            POISONED.inc(len(batch.poison))
+        for delivery in batch.persisted.created:  # committed: the lanes may POST them before JetStream hears of the ack
+            self.lanes.add(replace(delivery, instance=batch.instances.get(delivery.instance_id)))
+        for instance_id in batch.persisted.seen_before:
             # a redelivered event: its deliveries were committed by an earlier fetch (perhaps by a previous
             # owner, perhaps after the new owner read what was pending); the lane looks in Postgres for them
             self.lanes.resume(instance_id, partition)
-        await asyncio.shield(asyncio.gather(*(m.ack() for m in msgs)))
+        await asyncio.shield(_ack_all(msgs))
         self.persisted += len(msgs)
-        for item in items:
-            if item is not None:
-                PERSISTED.labels(type(item.envelope.event).__name__).inc()
+        for item in batch.items:
+            PERSISTED.labels(type(item.envelope.event).__name__).inc()
         return len(msgs)
+
+    @staticmethod
+    async def _patiently(partition: int, what: str, step: Callable[[], Awaitable[T]]) -> T:
+        """Run a step of a fetched batch until it succeeds (backing off to 5 s); cancelled with the pump."""
+        delay = 0.2
+        while True:
+            try:
+                return await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("partition %d: %s failed (%s); retrying the same batch in %.1fs", partition, what,
+                            type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    async def _persist(self, partition: int, msgs: list[Received], envelopes: list[Envelope | None],
+                       poison_so_far: list[Poison]) -> _Stored:
+        """Transform the batch with the instances as they are now, and store it (sharing a transaction with
+        other partitions' batches: ``PersistBook``). Events Postgres refuses are stored as poison instead."""
+        poison = list(poison_so_far)  # this attempt's: a retry transforms the batch again
+        envelopes = await name_votes(envelopes, self.store.poll_options)  # reads Postgres: before the transform
+        # read now, after these events were captured: whatever the API answered 200 for applies to them
+        instances = await self.instances.get_live_many(sorted({e.instance_id for e in envelopes if e is not None}))
+        found = [(m, self._item(partition, m, e, instances.get(e.instance_id), poison))
+                 for m, e in zip(msgs, envelopes, strict=True) if e is not None]
+        items = [(m, item) for m, item in found if item is not None]
+        persisting = self._persisting[partition] = self.book.submit([item for _, item in items], poison)
+        try:
+            persisted = await asyncio.shield(persisting)
+        except asyncio.CancelledError:
+            raise  # the pump is cancelled: ``_release`` waits for this persist before the lease goes
+        except Exception as exc:
+            self._persisting.pop(partition, None)
+            if not refused(exc):
+                raise
+            return await self._persist_alone(partition, items, poison, instances, exc)
+        self._persisting.pop(partition, None)
+        return _Stored(persisted, [item for _, item in items], poison, instances)
+
+    async def _persist_alone(self, partition: int, items: list[tuple[Received, PersistItem]], poison: list[Poison],
+                             instances: dict[str, Instance], exc: BaseException) -> _Stored:
+        """Postgres refused the batch for its data: each event is stored on its own, and the one it refuses is kept
+        as poison (its body, with the reason), so it neither blocks the partition nor comes back forever."""
+        log.error("partition %d: Postgres refused a batch of %d events (%s); storing them one by one", partition,
+                  len(items), type(exc).__name__)
+        created: list[Delivery] = []
+        seen_before: set[str] = set()
+        stored: list[PersistItem] = []
+        for msg, item in items:
+            try:
+                one = await self.store.persist_batch([item])
+            except Exception as refusal:
+                if not refused(refusal):
+                    raise  # an outage meanwhile: the whole batch is retried (what was stored is recognised)
+                log.error("event at stream seq %d refused by Postgres: stored as poison", msg.stream_seq)
+                reason = f"refused by Postgres: {type(refusal).__name__}: {refusal}".replace("\x00", "")
+                poison.append(Poison(partition, msg.stream_seq, msg.data, reason))
+                continue
+            created += one.created
+            seen_before |= one.seen_before
+            stored.append(item)
+        try:
+            await self.store.persist_batch([], poison)
+        except Exception as refusal:
+            if not refused(refusal):
+                raise
+            # a poison record's own text was refused (an id from the event): the body and the reason stay
+            poison = [replace(p, instance_id=None, event_id=None, reason=p.reason.replace("\x00", ""))
+                      for p in poison]
+            await self.store.persist_batch([], poison)
+        return _Stored(Persisted(created, seen_before), stored, poison, instances)
 
     async def _drop_stale(self, partition: int, msgs: list[Received], envelopes: list[Envelope | None],
                           poison: list[Poison]) -> list[Envelope | None]:

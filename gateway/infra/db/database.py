@@ -41,6 +41,17 @@ def query_timed_out(exc: BaseException) -> bool:
     return False
 
 
+# SQLSTATE classes of a statement Postgres refuses for what it was given (22: data exception, such as a NUL in
+# text or a value out of range; 23: integrity constraint violation): the same data is refused again on a retry.
+_REFUSED_CLASSES = frozenset({"22", "23"})
+
+
+def refused(exc: BaseException) -> bool:
+    """Postgres refused the data itself (not an outage, not a hung server): retrying the same write cannot help."""
+    return (isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, OUTAGE_ERRORS)
+            and str(getattr(exc, "sqlstate", "") or "")[:2] in _REFUSED_CLASSES)
+
+
 async def _connect(*args: Any, **kwargs: Any) -> Any:
     """The pool's connect: a timed-out connect is a Postgres outage (``PostgresTimeout``)."""
     try:

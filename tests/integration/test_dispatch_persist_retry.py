@@ -1,0 +1,93 @@
+"""A batch whose persist fails is persisted again before anything fetched after it: the pump keeps it and retries
+it in place. JetStream hands unacknowledged events back only after ``ack_wait``; a pump that fetched on meanwhile
+would store, and deliver, the events captured after the failed batch first."""
+
+from __future__ import annotations
+
+import pytest
+
+from dispatch.store import Persisted, PersistItem, Poison
+from gateway.core.config import Settings
+from tests.support.polling import eventually
+from tests.support.stack import fast, open_stack
+
+
+async def test_a_failed_persist_is_retried_before_later_events(settings: Settings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    async for stack in open_stack(fast(settings, dispatch_ack_wait_s=2.0)):
+        inst = await stack.paired()
+        store = stack.dispatcher.store
+        real = store.persist_batch
+        failed: list[int] = []
+
+        async def persist_batch(items: list[PersistItem], poison: list[Poison] | None = None) -> Persisted:
+            if not failed and any(b'"first"' in i.body for i in items):
+                failed.append(len(items))
+                raise ConnectionResetError("Postgres went away mid-transaction")
+            return await real(items, poison)
+
+        monkeypatch.setattr(store, "persist_batch", persist_batch)
+
+        async def inject(text: str) -> None:
+            r = await stack.api.client.post(stack.api.path(inst, "sandbox/inbound"),
+                                            headers=stack.api.client_headers,
+                                            json={"from": "5511988887777", "type": "text", "message": text})
+            assert r.status_code == 200, r.text
+
+        await inject("first")
+
+        async def refused() -> bool:
+            return bool(failed)
+
+        await eventually(refused)
+        await inject("second")
+
+        def said() -> list[str]:
+            return [h.json.get("text", {}).get("message") for h in stack.receiver.hits]
+
+        async def both() -> bool:
+            return {"first", "second"} <= set(said())
+
+        await eventually(both, timeout_s=20)
+        assert [m for m in said() if m] == ["first", "second"]
+
+
+async def test_an_event_postgres_refuses_is_kept_as_poison_and_the_partition_goes_on(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    async for stack in open_stack(fast(settings, dispatch_ack_wait_s=2.0)):
+        inst = await stack.paired()
+        store = stack.dispatcher.store
+        real = store.persist_batch
+        calls: list[int] = []
+
+        async def persist_batch(items: list[PersistItem], poison: list[Poison] | None = None) -> Persisted:
+            if any(b'"refuse-me"' in i.body for i in items):
+                calls.append(len(items))
+                await store.db.pool.execute("SELECT $1::text", "a\x00b")  # Postgres refuses a NUL in text
+            return await real(items, poison)
+
+        monkeypatch.setattr(store, "persist_batch", persist_batch)
+        for text in ("before", "refuse-me", "after"):
+            r = await stack.api.client.post(stack.api.path(inst, "sandbox/inbound"), headers=stack.api.client_headers,
+                                            json={"from": "5511988887777", "type": "text", "message": text})
+            assert r.status_code == 200, r.text
+
+        def said() -> list[str]:
+            return [m for h in stack.receiver.hits if (m := h.json.get("text", {}).get("message"))]
+
+        async def after() -> bool:
+            return "after" in said()
+
+        await eventually(after, timeout_s=20)
+        assert said() == ["before", "after"]
+        rows = await store.db.pool.fetch("SELECT reason, body FROM poison_events")
+        assert len(rows) == 1
+        assert rows[0]["reason"].startswith("refused by Postgres: CharacterNotInRepertoireError")
+        assert b'"refuse-me"' in bytes(rows[0]["body"])
+        consumer = stack.dispatcher.consumers[stack.dispatcher.names.partition_of(inst["id"])]
+
+        async def acked() -> bool:
+            return await consumer.ack_pending() == 0
+
+        await eventually(acked)
+        assert calls[-1] == 1  # stored alone once refused in its batch; not retried since
