@@ -258,7 +258,8 @@ class Dispatcher:
 
     @staticmethod
     async def _patiently(partition: int, what: str, step: Callable[[], Awaitable[T]]) -> T:
-        """Run a step of a fetched batch until it succeeds (backing off to 5 s); cancelled with the pump."""
+        """Run a step of a fetched batch until it succeeds (backing off to 5 s); cancelled with the pump. A step
+        whose data Postgres refuses is not retried (the persist itself handles that: ``_persist_alone``)."""
         delay = 0.2
         while True:
             try:
@@ -266,6 +267,8 @@ class Dispatcher:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if refused(exc):
+                    raise  # not an outage: retrying cannot help (the batch is left for JetStream's redelivery)
                 log.warning("partition %d: %s failed (%s); retrying the same batch in %.1fs", partition, what,
                             type(exc).__name__, delay)
             await asyncio.sleep(delay)
