@@ -35,6 +35,7 @@ from tests.bench.common import machine
 from tests.chaos.load import Recorder, Traffic, count, run_load
 from tests.chaos.nats_cluster import NODES, NatsCluster
 from tests.chaos.services import Services
+from tests.chaos.trace import trace_lost
 from tests.support.api import CLIENT_TOKEN, PARTNER_TOKEN
 from tests.support.processes import free_port, settings_env
 
@@ -256,12 +257,14 @@ async def _experiment(services: Services, name: str, quick: bool, logs: Path | N
                 break
             await asyncio.sleep(1)
         counts = count(traffic, recorder)
+        lost_trace = await trace_lost(settings, counts.lost_examples)  # before the stack goes
         # how long after the fault ended requests were still refused (0: none after it)
         recovered = traffic.last_error_at - fault_ended if traffic.last_error_at else 0.0
         return {"fault": name, "what": description, **asdict(counts),
                 "sent_twice": await _double_sends(run, instances), "refused_requests": traffic.refused,
                 "fault_s": round(fault_ended - fault_started, 1), "recovery_s": round(max(0.0, recovered), 1),
-                "settled": counts.inbound_lost == 0 and counts.sends_lost == 0}
+                "settled": counts.inbound_lost == 0 and counts.sends_lost == 0,
+                **({"lost_trace": lost_trace} if lost_trace else {})}
     finally:
         for proc in run.procs.values():
             if proc.poll() is None:
