@@ -2,7 +2,10 @@
 
 Memory is bounded: a lane holds at most ``dispatch_lane_cap`` deliveries. Past that (or for a partition just
 taken over) the lane *overflows*: new deliveries stay in Postgres only, and the lane pages them in, in id
-order, when its queue is empty. The queue is kept sorted by delivery id, so late arrivals cannot overtake.
+order, when its queue is empty. The queue is kept sorted by delivery id, so late arrivals cannot overtake. A lane
+told to *resume* (a partition taken over, a replay, a redelivered batch whose deliveries never reached it) reads
+Postgres again from the oldest pending delivery before it delivers anything it had queued: a delivery added just
+before the resume must not go ahead of older ones, nor move the lane past them.
 
 A *held* delivery (a message whose media the worker is still downloading) stops its lane until the media
 follow-up releases it (``add`` of the same id with the new payload wakes the lane) or its deadline passes; then
@@ -65,6 +68,8 @@ class Lane:
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # a held delivery was released
     recording: set[asyncio.Future[None]] = field(default_factory=set)  # delivered outcomes being written
     more: asyncio.Event = field(default_factory=asyncio.Event)  # added to while it waits for its writes
+    rescan: bool = False  # resumed: Postgres may hold pending deliveries older than the queue's
+    unwritten: set[int] = field(default_factory=set)  # delivered, outcome still being written (pending in Postgres)
 
 
 class Lanes:
@@ -112,9 +117,11 @@ class Lanes:
             lane.wake.set()
 
     def resume(self, instance_id: str, partition: int) -> None:
-        """Deliver what Postgres holds pending for the instance (a partition taken over, a replay)."""
+        """Deliver what Postgres holds pending for the instance (a partition taken over, a replay, a redelivered
+        batch), from its oldest: the lane reads Postgres again before it delivers anything it had queued."""
         lane = self._lane(instance_id, partition)
         lane.overflow = True
+        lane.rescan = True
         lane.last_id = 0  # re-opened (replayed) deliveries are older than what the lane finished
         self._start(instance_id, lane)
 
@@ -126,7 +133,7 @@ class Lanes:
         return lane
 
     def _insert(self, lane: Lane, delivery: Delivery) -> None:
-        if delivery.id in self.queued or delivery.id <= lane.last_id:
+        if delivery.id in self.queued or delivery.id <= lane.last_id or delivery.id in lane.unwritten:
             return
         self.queued.add(delivery.id)
         bisect.insort(lane.queue, delivery, key=lambda d: d.id)
@@ -175,6 +182,11 @@ class Lanes:
             if len(lane.recording) >= RECORD_WINDOW:  # the window is full: no POST until a write is done
                 await asyncio.wait(set(lane.recording), return_when=asyncio.FIRST_COMPLETED)
                 continue  # the queue may have changed meanwhile (closed, or an earlier delivery put back)
+            if lane.rescan:  # nothing is in flight here: what is queued is pending in Postgres too
+                lane.rescan = False
+                for queued in lane.queue:
+                    self.queued.discard(queued.id)
+                lane.queue.clear()
             if not lane.queue:
                 await self._guarded(instance_id, "paging in deliveries", self._page_in(instance_id, lane))
                 continue
@@ -279,6 +291,7 @@ class Lanes:
         a task, which takes its place in the window before the lane can see it free."""
         written = self.book.submit(attempt, linger_s=LINGER_S)
         self._track(lane, written)
+        lane.unwritten.add(attempt.delivery.id)
         written.add_done_callback(functools.partial(self._written, lane, attempt))
 
     def _track(self, lane: Lane, write: asyncio.Future[None]) -> None:
@@ -292,10 +305,15 @@ class Lanes:
     def _written(self, lane: Lane, attempt: Attempt, written: asyncio.Future[None]) -> None:
         self._untrack(lane, written)
         if written.cancelled() or written.exception() is None:
+            lane.unwritten.discard(attempt.delivery.id)
             return
         retry = asyncio.ensure_future(self._record(attempt, failed=written.exception()))
         self._track(lane, retry)
-        retry.add_done_callback(functools.partial(self._untrack, lane))
+        retry.add_done_callback(functools.partial(self._rewritten, lane, attempt.delivery.id))
+
+    def _rewritten(self, lane: Lane, delivery_id: int, retry: asyncio.Future[None]) -> None:
+        self._untrack(lane, retry)
+        lane.unwritten.discard(delivery_id)
 
     async def _record(self, attempt: Attempt, failed: BaseException | None = None) -> None:
         """Record an attempt, retrying the write (never the POST) until Postgres takes it.

@@ -26,6 +26,7 @@ from gateway.infra.bus import (
 log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW_S = 120
+CAP_HEADROOM = 1 << 20  # bytes above what the stream holds that a lower cap must leave (events keep coming)
 
 
 async def ensure_events(bus: Bus, names: Names, settings: Settings) -> None:
@@ -35,12 +36,33 @@ async def ensure_events(bus: Bus, names: Names, settings: Settings) -> None:
             and not await _migrate_limits_stream(bus, names, existing)):
         return
     await ensure_stream(bus, names.events_stream, [names.event_subjects], retention="interest",
-                        max_age_s=settings.events_max_age_s, max_bytes=settings.events_max_bytes,
+                        max_age_s=settings.events_max_age_s, max_bytes=safe_cap(settings.events_max_bytes, existing),
                         duplicate_window_s=DUPLICATE_WINDOW_S, discard_new=True, replicas=settings.stream_replicas)
     for partition in range(names.partitions):
         await ensure_consumer(bus, names.events_stream, names.dispatch_durable(partition),
                               names.partition_subject(partition), ack_wait_s=settings.dispatch_ack_wait_s,
                               max_ack_pending=settings.dispatch_batch)
+
+
+def safe_cap(wanted: int, existing: StreamUsage | None) -> int:
+    """A byte cap for the events stream that deletes nothing.
+
+    When a stream's cap comes down below what it holds, JetStream deletes its oldest messages at once, whatever
+    the discard policy (measured with nats-server 2.9: 7 messages, the cap lowered to what 5 of them took, the
+    first two were gone). Those are the oldest undelivered events. So a lower ``ZAPGATE_EVENTS_MAX_BYTES`` is
+    applied only with ``CAP_HEADROOM`` to spare above what the stream holds (publishes go on while this runs);
+    otherwise the cap in force stays (or, for an uncapped stream, what it holds plus the headroom), and the
+    configured cap applies at a later start, once dispatch has drained the stream below it.
+    """
+    if existing is None or wanted < 0 or existing.bytes + CAP_HEADROOM <= wanted or 0 <= existing.max_bytes <= wanted:
+        return wanted  # no cap, room to spare, or a raise: nothing is deleted
+    floor = existing.bytes + CAP_HEADROOM
+    kept = floor if existing.max_bytes < 0 else min(existing.max_bytes, floor)
+    if kept != wanted:
+        log.warning("ZAPGATE_EVENTS_MAX_BYTES (%d) is below what the events stream holds (%d bytes): lowering the "
+                    "cap now would delete undelivered events, so it stays at %d until a start after dispatch "
+                    "drained it", wanted, existing.bytes, kept)
+    return kept
 
 
 async def _migrate_limits_stream(bus: Bus, names: Names, existing: StreamUsage) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from gateway.core.config import Settings
 from gateway.core.names import Names
 from gateway.infra.bus import Bus, publish_once, pull_consumer, stream_usage
-from gateway.infra.streams import ensure_events
+from gateway.infra.streams import CAP_HEADROOM, ensure_events
 from tests.support.api import open_api
 from tests.support.polling import eventually
 
@@ -69,5 +69,30 @@ async def test_a_drained_limits_stream_from_an_older_version_is_replaced(setting
         await ensure_events(bus, names, settings)
         usage = await stream_usage(bus, names.events_stream)
         assert usage is not None and usage.retention == "interest"
+    finally:
+        await bus.close()
+
+
+async def test_a_lower_cap_never_deletes_undelivered_events(settings: Settings) -> None:
+    """JetStream deletes a stream's oldest messages when its cap comes down below what it holds (whatever the
+    discard policy): a lower ``ZAPGATE_EVENTS_MAX_BYTES`` waits until the stream has room for it."""
+    names = Names.from_settings(settings)
+    bus = await Bus.connect(settings.nats_url)
+    try:
+        await ensure_events(bus, names, settings.model_copy(update={"events_max_bytes": 64 << 20}))
+        subject = names.event_subject(names.partition_of("I1"), "I1")
+        for n in range(2000):  # about 2 MiB that no dispatcher has acknowledged
+            await publish_once(bus, subject, b"x" * 1024, f"e{n}", {})
+        held = await stream_usage(bus, names.events_stream)
+        assert held is not None and held.messages == 2000
+
+        await ensure_events(bus, names, settings.model_copy(update={"events_max_bytes": 1 << 20}))
+        usage = await stream_usage(bus, names.events_stream)
+        assert usage is not None and usage.messages == 2000  # nothing deleted
+        assert usage.max_bytes == held.bytes + CAP_HEADROOM  # the cap came down only to what leaves room
+
+        await ensure_events(bus, names, settings.model_copy(update={"events_max_bytes": 8 << 20}))
+        usage = await stream_usage(bus, names.events_stream)
+        assert usage is not None and usage.messages == 2000 and usage.max_bytes == 8 << 20  # room to spare: applied
     finally:
         await bus.close()
