@@ -184,6 +184,7 @@ class Lanes:
                 continue  # the queue may have changed meanwhile (closed, or an earlier delivery put back)
             if lane.rescan:  # nothing is in flight here: what is queued is pending in Postgres too
                 lane.rescan = False
+                lane.last_id = 0  # again: a delivery in flight at the resume has finished since, past older ones
                 for queued in lane.queue:
                     self.queued.discard(queued.id)
                 lane.queue.clear()

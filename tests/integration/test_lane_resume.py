@@ -6,7 +6,11 @@ otherwise deliver the newer one first and then page in only what came after it."
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import orjson
+import pytest
 
 from dispatch.store import NewDelivery, PersistItem
 from gateway.core import content as c
@@ -50,3 +54,42 @@ async def test_a_resumed_lane_delivers_the_older_pending_delivery_first(settings
 
         await eventually(both, timeout_s=10)
         assert said() == ["stranded", "newer"]
+
+
+async def test_a_lane_resumed_while_it_posts_still_delivers_the_older_pending_delivery(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The resume comes while the lane is POSTing a delivery newer than the pending one: when that POST ends, the
+    lane must still go back to the oldest pending delivery, not page in from the one it just finished."""
+    async for stack in open_stack(fast(settings)):
+        inst = await stack.paired()
+        dispatcher = stack.dispatcher
+        partition = dispatcher.names.partition_of(inst["id"])
+        await dispatcher.lanes.drain()
+        [stranded] = await dispatcher.store.persist([_item(inst["id"], partition, 1, "stranded")])
+        [busy] = await dispatcher.store.persist([_item(inst["id"], partition, 2, "busy")])
+        [newer] = await dispatcher.store.persist([_item(inst["id"], partition, 3, "newer")])
+        posting, release = asyncio.Event(), asyncio.Event()
+        real_post = dispatcher.deliverer.post
+
+        async def post(url: str, body: bytes, headers: dict[str, Any]) -> Any:
+            if b'"busy"' in body:
+                posting.set()
+                await release.wait()
+            return await real_post(url, body, headers)
+
+        monkeypatch.setattr(dispatcher.deliverer, "post", post)
+        dispatcher.lanes.add(busy)  # its pump laned it; the stranded one, older, never reached a lane
+        await posting.wait()
+        dispatcher.lanes.add(newer)
+        dispatcher.lanes.resume(inst["id"], partition)
+        release.set()
+
+        def said() -> list[str]:
+            return [m for h in stack.receiver.hits if (m := h.json.get("text", {}).get("message"))]
+
+        async def all_three() -> bool:
+            return {"stranded", "busy", "newer"} <= set(said())
+
+        await eventually(all_three, timeout_s=10)
+        assert said() == ["busy", "stranded", "newer"]
+        assert stranded.id < busy.id < newer.id
