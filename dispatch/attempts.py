@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 
-from dispatch.store import Attempt, DispatchStore
+from dispatch.records import Attempt
+from dispatch.store import DispatchStore
 
 MAX_BATCH = 500
 LINGER_S = 0.01

@@ -169,7 +169,7 @@ async def _key(conn: Any, instance_id: str, ch: ChatChange) -> str:
     return ch.jid
 
 
-def _simple(ch: ChatChange) -> bool:
+def simple(ch: ChatChange) -> bool:
     """A change written by ``_UPSERT`` alone: it names its row directly (no LID to look up or move)."""
     return ch.lid is None and ch.create and not ch.delete
 
@@ -185,7 +185,7 @@ async def apply_all(conn: Any, changes: list[tuple[str, ChatChange]]) -> None:
     start = 0
     while start < len(changes):
         end = start
-        while end < len(changes) and _simple(changes[end][1]):
+        while end < len(changes) and simple(changes[end][1]):
             end += 1
         if end > start:
             await conn.executemany(_UPSERT, [_upsert_args(iid, ch) for iid, ch in changes[start:end]])

@@ -33,7 +33,8 @@ from dispatch.lanes import Lanes
 from dispatch.metrics import CONSUMER_LAG, PARTITIONS, PERSISTED, POISONED
 from dispatch.persist_book import PersistBook
 from dispatch.polls import name_votes
-from dispatch.store import Delivery, DispatchStore, NewDelivery, Persisted, PersistItem, Poison
+from dispatch.records import Delivery, NewDelivery, Persisted, PersistItem, Poison
+from dispatch.store import DispatchStore
 from dispatch.transform import Context, transform
 from gateway.core import events as ev
 from gateway.core.config import Settings

@@ -36,7 +36,8 @@ from dispatch.attempts import LINGER_S, AttemptBook
 from dispatch.deliver import Deliverer, sign
 from dispatch.metrics import DEAD_LETTERED, DELIVERED, DELIVERY_LATENCY, LANES, RECORD_RETRIES, RETRIED
 from dispatch.policy import CircuitBreaker, RetryPolicy
-from dispatch.store import Attempt, Delivery, DispatchStore
+from dispatch.records import Attempt, Delivery
+from dispatch.store import DispatchStore
 from gateway.core.config import Settings
 from gateway.core.ids import instance_token, webhook_secret
 from gateway.core.models import CallbackKind, Instance

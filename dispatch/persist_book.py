@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from dispatch.store import DispatchStore, Persisted, PersistItem, Poison
+from dispatch.records import Persisted, PersistItem, Poison
+from dispatch.store import DispatchStore
 
 MAX_ITEMS = 2048  # events in one shared transaction (a single batch is never split)
 

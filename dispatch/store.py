@@ -3,82 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from dispatch import chats, polls
+from dispatch import chats, polls, store_received
 from dispatch.polls import PollKey
-from gateway.core.events import Envelope, MessageReceived, MessageSent, ReceiptReceived, held_event_id
-from gateway.core.models import Instance
+from dispatch.records import Attempt, Delivery, NewDelivery, Persisted, PersistItem, Poison, delivery_of
+from gateway.core.events import MessageReceived, MessageSent, ReceiptReceived, held_event_id
 from gateway.infra.db.database import Database
-
-
-@dataclass(frozen=True, slots=True)
-class NewDelivery:
-    hook: str
-    webhook_id: str
-    payload: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class PersistItem:
-    envelope: Envelope
-    body: bytes
-    partition: int
-    deliveries: list[NewDelivery]
-    hold_s: float = 0.0  # > 0: a message whose media is being downloaded; its deliveries wait this long at most
-
-
-@dataclass(frozen=True, slots=True)
-class Poison:
-    """An event dispatch could not decode or transform: stored with the reason instead of the pipeline."""
-
-    partition: int
-    stream_seq: int
-    body: bytes
-    reason: str
-    instance_id: str | None = None
-    event_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    id: int
-    instance_id: str
-    partition: int
-    hook: str
-    webhook_id: str
-    payload: bytes
-    attempts: int
-    first_try_at: datetime | None
-    held_until: datetime | None = None  # set: the lane waits here for the media follow-up, until then at most
-    instance: Instance | None = field(default=None, compare=False)  # as read at persist time, if fresh
-
-
-@dataclass(frozen=True, slots=True)
-class Persisted:
-    created: list[Delivery]  # the deliveries of the events stored now, in id order
-    seen_before: set[str]  # instances with an event (one with webhooks) that was stored by an earlier fetch
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One POST of a delivery and what came of it."""
-
-    delivery: Delivery
-    url: str
-    status: int | None
-    latency_ms: int
-    error: str | None
-    outcome: str | None  # 'delivered' / 'dead' close the delivery; None: it will be tried again
-
-
-def _delivery(row: Any) -> Delivery:
-    return Delivery(id=row["id"], instance_id=row["instance_id"], partition=row["partition"], hook=row["hook"],
-                    webhook_id=row["webhook_id"], payload=bytes(row["payload"]), attempts=row["attempts"],
-                    first_try_at=row["first_try_at"], held_until=row["held_until"])
-
 
 _DELIVERY_COLS = "id, instance_id, partition, hook, webhook_id, payload, attempts, first_try_at, held_until"
 _D_COLS = ", ".join(f"d.{col}" for col in _DELIVERY_COLS.split(", "))
@@ -151,6 +84,8 @@ class DispatchStore:
         created: list[Delivery] = []
         if not items and not poison:
             return Persisted(created, set())
+        if not poison and store_received.plain(items):
+            return await store_received.persist_plain(self.db.pool, items)
         async with self.db.pool.acquire() as conn, conn.transaction():
             if poison:
                 await conn.executemany(
@@ -199,7 +134,7 @@ class DispatchStore:
                                 [i.envelope.instance_id for i, _, _ in planned], [i.partition for i, _, _ in planned],
                                 [d.hook for _, d, _ in planned], [d.webhook_id for _, d, _ in planned],
                                 [d.payload for _, d, _ in planned], [hold for _, _, hold in planned])
-        return sorted((_delivery(r) for r in rows), key=lambda d: d.id)
+        return sorted((delivery_of(r) for r in rows), key=lambda d: d.id)
 
     async def _release(self, conn: Any, inserted: dict[str, int],
                        follow_ups: list[tuple[PersistItem, NewDelivery, str]]) -> list[Delivery]:
@@ -209,7 +144,7 @@ class DispatchStore:
         rows = await conn.fetch(_RELEASE, [held for _, _, held in follow_ups], [d.hook for _, d, _ in follow_ups],
                                 [d.payload for _, d, _ in follow_ups])
         done = {(r["held_event"], r["hook"]) for r in rows}
-        released = [_delivery(r) for r in rows]
+        released = [delivery_of(r) for r in rows]
         rest = [(item, d, 0.0) for item, d, held in follow_ups if (held, d.hook) not in done]
         return released + await self._insert_deliveries(conn, inserted, rest)
 
@@ -219,7 +154,7 @@ class DispatchStore:
         row = await self.db.pool.fetchrow(
             f"UPDATE deliveries SET held_until = NULL WHERE id = $1 AND state = 'pending' RETURNING {_DELIVERY_COLS}",
             delivery_id)
-        return _delivery(row) if row is not None else None
+        return delivery_of(row) if row is not None else None
 
     async def _messages(self, conn: Any, items: list[PersistItem]) -> list[bool]:
         """Record what each event says about a message, in order; True for an event whose message id was not
@@ -325,7 +260,7 @@ class DispatchStore:
         rows = await self.db.pool.fetch(
             f"SELECT {_DELIVERY_COLS} FROM deliveries WHERE partition = $1 AND instance_id = $2 "
             "AND state = 'pending' AND id > $3 ORDER BY id LIMIT $4", partition, instance_id, after_id, limit)
-        return [_delivery(r) for r in rows]
+        return [delivery_of(r) for r in rows]
 
     # One statement for a batch (at most one attempt per delivery: a lane has one POST in flight): the attempts'
     # log, the dead letters of those that died and the deliveries' state, all or nothing.

@@ -8,7 +8,8 @@ import asyncio
 import itertools
 
 from dispatch.attempts import AttemptBook
-from dispatch.store import Attempt, Delivery, DispatchStore, NewDelivery, PersistItem
+from dispatch.records import Attempt, Delivery, NewDelivery, PersistItem
+from dispatch.store import DispatchStore
 from gateway.core import content as c
 from gateway.core.events import Address, Envelope, MessageReceived, encode, event_id_for
 from gateway.infra.db.database import Database

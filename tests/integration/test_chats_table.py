@@ -8,7 +8,8 @@ import itertools
 from typing import Any
 
 from dispatch import polls
-from dispatch.store import DispatchStore, PersistItem
+from dispatch.records import PersistItem
+from dispatch.store import DispatchStore
 from gateway.core import content as c
 from gateway.core.events import (
     Address,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dispatch.store import Persisted, PersistItem, Poison
+from dispatch.records import Persisted, PersistItem, Poison
 from gateway.core.config import Settings
 from tests.support.polling import eventually
 from tests.support.stack import Stack, fast, open_stack

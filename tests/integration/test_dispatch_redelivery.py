@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.store import Delivery
+from dispatch.records import Delivery
 from gateway.core.config import Settings
 from tests.support.polling import eventually
 from tests.support.stack import fast, open_stack

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from dispatch.store import NewDelivery, PersistItem
+from dispatch.records import NewDelivery, PersistItem
 from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.events import Address, Envelope, MessageReceived, encode, event_id_for

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from dispatch.store import DispatchStore, NewDelivery, PersistItem
+from dispatch.records import NewDelivery, PersistItem
+from dispatch.store import DispatchStore
 from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.events import Address, Envelope, MessageReceived, encode, event_id_for

@@ -10,7 +10,8 @@ import asyncpg
 import pytest
 
 from dispatch.persist_book import PersistBook
-from dispatch.store import DispatchStore, NewDelivery, Persisted, PersistItem
+from dispatch.records import NewDelivery, Persisted, PersistItem
+from dispatch.store import DispatchStore
 from gateway.core import content as c
 from gateway.core.events import Address, Envelope, MessageReceived, encode, event_id_for
 from gateway.infra.db.database import Database
