@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 
 from dispatch.records import Attempt
+from dispatch.settle import settle
 from dispatch.store import DispatchStore
 
 MAX_BATCH = 500
@@ -53,24 +54,15 @@ class AttemptBook:
             try:
                 await self.store.attempts([a for a, _ in batch])
             except Exception as exc:  # every waiter gets the failure, and retries its own record
-                _settle(batch, exc)
+                for _, done in batch:
+                    settle(done, exc)
             else:
                 self.batches += 1
-                _settle(batch, None)
+                for _, done in batch:
+                    settle(done, None)
 
     async def close(self) -> None:
         """Wait for the batch being written (a lane that was cancelled still gets its attempt recorded)."""
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
-
-
-def _settle(batch: list[tuple[Attempt, asyncio.Future[None]]], exc: BaseException | None) -> None:
-    for _, done in batch:
-        if done.done():
-            continue
-        if exc is None:
-            done.set_result(None)
-        else:
-            done.set_exception(exc)
-            done.exception()  # a waiter that was cancelled meanwhile leaves it unretrieved: not an error
 

@@ -122,8 +122,7 @@ class Lanes:
         batch), from its oldest: the lane reads Postgres again before it delivers anything it had queued."""
         lane = self._lane(instance_id, partition)
         lane.overflow = True
-        lane.rescan = True
-        lane.last_id = 0  # re-opened (replayed) deliveries are older than what the lane finished
+        lane.rescan = True  # re-opened (replayed) deliveries are older than what the lane finished
         self._start(instance_id, lane)
 
     def _lane(self, instance_id: str, partition: int) -> Lane:
@@ -185,7 +184,7 @@ class Lanes:
                 continue  # the queue may have changed meanwhile (closed, or an earlier delivery put back)
             if lane.rescan:  # nothing is in flight here: what is queued is pending in Postgres too
                 lane.rescan = False
-                lane.last_id = 0  # again: a delivery in flight at the resume has finished since, past older ones
+                lane.last_id = 0  # the pending deliveries may be older than what the lane finished
                 for queued in lane.queue:
                     self.queued.discard(queued.id)
                 lane.queue.clear()

@@ -16,6 +16,7 @@ import asyncio
 from dataclasses import dataclass
 
 from dispatch.records import Persisted, PersistItem, Poison
+from dispatch.settle import settle
 from dispatch.store import DispatchStore
 
 MAX_ITEMS = 2048  # events in one shared transaction (a single batch is never split)
@@ -75,13 +76,13 @@ class PersistBook:
                                                     [p for b in batches for p in b.poison])
         except Exception as exc:
             if len(batches) == 1:
-                _settle(batches[0].done, exc)
+                settle(batches[0].done, exc)
             else:
                 await self._one_by_one(batches)
             return
         self.transactions += 1
         for b in batches:
-            _settle(b.done, Persisted([d for d in stored.created if d.instance_id in b.instances],
+            settle(b.done, Persisted([d for d in stored.created if d.instance_id in b.instances],
                                       stored.seen_before & b.instances))
 
     async def _one_by_one(self, batches: list[_Batch]) -> None:
@@ -89,22 +90,13 @@ class PersistBook:
             try:
                 stored = await self.store.persist_batch(b.items, b.poison)
             except Exception as exc:
-                _settle(b.done, exc)
+                settle(b.done, exc)
             else:
                 self.transactions += 1
-                _settle(b.done, stored)
+                settle(b.done, stored)
 
     async def close(self) -> None:
         """Wait for what is being written (a pump that was cancelled still has its batch committed)."""
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
 
-
-def _settle(done: asyncio.Future[Persisted], outcome: Persisted | BaseException) -> None:
-    if done.done():
-        return
-    if isinstance(outcome, BaseException):
-        done.set_exception(outcome)
-        done.exception()  # a pump cancelled meanwhile leaves it unretrieved: not an error
-    else:
-        done.set_result(outcome)

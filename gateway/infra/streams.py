@@ -57,11 +57,10 @@ def safe_cap(wanted: int, existing: StreamUsage | None) -> int:
     if existing is None or wanted < 0 or existing.bytes + CAP_HEADROOM <= wanted or 0 <= existing.max_bytes <= wanted:
         return wanted  # no cap, room to spare, or a raise: nothing is deleted
     floor = existing.bytes + CAP_HEADROOM
-    kept = floor if existing.max_bytes < 0 else min(existing.max_bytes, floor)
-    if kept != wanted:
-        log.warning("ZAPGATE_EVENTS_MAX_BYTES (%d) is below what the events stream holds (%d bytes): lowering the "
-                    "cap now would delete undelivered events, so it stays at %d until a start after dispatch "
-                    "drained it", wanted, existing.bytes, kept)
+    kept = floor if existing.max_bytes < 0 else min(existing.max_bytes, floor)  # both above ``wanted`` here
+    log.warning("ZAPGATE_EVENTS_MAX_BYTES (%d) is below what the events stream holds (%d bytes): lowering the cap "
+                "now would delete undelivered events, so it stays at %d until a start after dispatch drained it",
+                wanted, existing.bytes, kept)
     return kept
 
 
