@@ -58,8 +58,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> None:
     elif args.command == "services":
         _services(args.action, settings)
     elif args.command == "rehash-tokens":
-        count = asyncio.run(_rehash_tokens(settings))
+        count, resealed = asyncio.run(_rehash_tokens(settings))
         print(f"zapgate: {count} instance token(s) now derive from the current ZAPGATE_SECRET_KEY")
+        if resealed is not None:
+            print(f"zapgate: {resealed[0]} proxy password(s) sealed again under it; {resealed[1]} did not open "
+                  "with ZAPGATE_PREVIOUS_SECRET_KEY (set those proxies again)")
     elif args.command == "bootstrap":
         _bootstrap(settings, show=True)
     elif args.command == "up":
@@ -85,8 +88,9 @@ def _services(action: str, settings: Settings) -> None:
         raise SystemExit(EXIT_PROVISION_ERROR) from None
 
 
-async def _rehash_tokens(settings: Settings) -> int:
+async def _rehash_tokens(settings: Settings) -> tuple[int, tuple[int, int] | None]:
     from gateway.core.ids import hash_token, instance_token
+    from gateway.core.sealing import Sealer
     from gateway.infra.db.database import Database
     from gateway.infra.db.instances import InstanceStore
 
@@ -97,7 +101,12 @@ async def _rehash_tokens(settings: Settings) -> int:
 
     db = await Database.connect(settings, max_size=1)
     try:
-        return await InstanceStore(db).rehash_tokens(token_hash)
+        store = InstanceStore(db)
+        resealed = None
+        if settings.previous_secret_key is not None:
+            resealed = await store.reseal_proxy_passwords(Sealer(settings.previous_secret_key.get_secret_value()),
+                                                          Sealer.of(settings))
+        return await store.rehash_tokens(token_hash), resealed
     finally:
         await db.close()
 

@@ -47,6 +47,7 @@ from gateway.api.state import AppState
 from gateway.core.config import Settings
 from gateway.core.ids import hash_token
 from gateway.core.names import Names
+from gateway.core.sealing import Sealer
 from gateway.infra.bus import Bus
 from gateway.infra.db.database import Database
 from gateway.infra.db.instances import InstanceStore
@@ -111,6 +112,17 @@ async def _bootstrap_partner(zg: AppState, settings: Settings) -> None:
         log.warning("partner bootstrap skipped: %s", type(exc).__name__)
 
 
+async def _seal_clear_proxy_passwords(zg: AppState, settings: Settings) -> None:
+    """Proxy passwords an older zapgate stored in clear are sealed once (``gateway/core/sealing.py``)."""
+    try:
+        sealed = await zg.instances.seal_clear_proxy_passwords(Sealer.of(settings))
+    except Exception as exc:  # the api still starts; the next start seals them
+        log.warning("sealing stored proxy passwords skipped: %s", type(exc).__name__)
+        return
+    if sealed:
+        log.info("sealed %d proxy passwords stored in clear by an older version", sealed)
+
+
 async def _cancel(task: asyncio.Task[None]) -> None:
     task.cancel()
     await asyncio.wait({task}, timeout=5)  # never hang the shutdown on a library that ignores the cancel
@@ -154,6 +166,7 @@ def create_app(settings: Settings) -> FastAPI:
                 stack.push_async_callback(zg.enqueues.close)  # after the last request, before the pool closes
             app.state.zg = zg
             await _bootstrap_partner(zg, settings)
+            await _seal_clear_proxy_passwords(zg, settings)
             stack.push_async_callback(_close_bus, zg)
             connector = asyncio.create_task(_connect_bus_forever(zg, settings.nats_url))
             stack.push_async_callback(_cancel, connector)

@@ -4,8 +4,8 @@ Not a Z-API route: Z-API runs the connections itself. Operators of many numbers 
 proxy (as Zé da API, a Z-API compatible whatsmeow gateway, lets them). The proxy is an ``http``, ``https``
 or ``socks5`` URL with optional ``user:password@``, applied on the instance's next connect (``restart``
 applies it now). Its host must be public unless ``ZAPGATE_ALLOW_INSECURE_WEBHOOKS`` allows private and
-loopback targets (the same rule as webhook URLs). The password is stored in its own column and never
-answered, logged or sent to metrics: answers show ``****``.
+loopback targets (the same rule as webhook URLs). The password is stored sealed in its own column
+(``gateway/core/sealing.py``) and never answered, logged or sent to metrics: answers show ``****``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gateway.api.webhook_urls import resolve
 from gateway.core.addresses import is_public_address, refused_host
 from gateway.core.errors import InvalidInput
 from gateway.core.proxy import ProxyConfig, parse_proxy_url
+from gateway.core.sealing import Sealer, Unsealable
 from gateway.infra.db.instances import proxy_fields
 from gateway.infra.proxy_probe import ProxyFailed, probe
 
@@ -84,7 +85,7 @@ def view(proxy: ProxyConfig | None) -> dict[str, Any]:
     if proxy is None:
         return {"value": None, "hasPassword": False}
     return {"value": proxy.masked(), "scheme": proxy.scheme, "host": proxy.host, "port": proxy.port,
-            "username": proxy.username, "hasPassword": bool(proxy.password)}
+            "username": proxy.username, "hasPassword": proxy.has_password}
 
 
 async def _update(instance: InstanceDep, zg: State, body: ProxyValue | None) -> dict[str, bool]:
@@ -93,7 +94,7 @@ async def _update(instance: InstanceDep, zg: State, body: ProxyValue | None) -> 
     if raw is not None and raw.strip():
         proxy = parse_proxy_url(raw)
         proxy_addresses(proxy.host, allow_private=zg.settings.allow_insecure_webhooks)
-    await zg.instances.update_fields(instance.id, **proxy_fields(proxy))
+    await zg.instances.update_fields(instance.id, **proxy_fields(proxy, Sealer.of(zg.settings), instance.id))
     log.info("proxy %s (applied on the next connect)", proxy.masked() if proxy else "cleared",
              extra={"instance_id": instance.id})
     await settings_changed(zg, instance.id)
@@ -132,6 +133,11 @@ async def test_proxy(instance: InstanceDep, zg: State, body: Update = None) -> d
                            field="value")
     host, _, port = zg.settings.proxy_test_target.rpartition(":")
     answer: dict[str, Any] = {"target": zg.settings.proxy_test_target, "proxy": proxy.masked()}
+    try:
+        proxy = Sealer.of(zg.settings).opened(instance.id, proxy) or proxy
+    except Unsealable:
+        return {**answer, "ok": False, "error": "the stored password does not open with this ZAPGATE_SECRET_KEY: "
+                                                "set the proxy again"}
     addresses = proxy_addresses(proxy.host, allow_private=zg.settings.allow_insecure_webhooks)
     if not addresses:
         return {**answer, "ok": False, "error": "the proxy host does not resolve"}

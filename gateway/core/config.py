@@ -55,8 +55,13 @@ class Settings(BaseSettings):
         description="Deployment environment: dev | test | production (production refuses unsafe values)",
     )] = Environment.DEV
     secret_key: Annotated[SecretStr, Field(
-        description="Derives instance tokens and webhook secrets, signs media links (32+ characters in production)",
+        description="Derives instance tokens and webhook secrets, signs media links, seals proxy passwords "
+                    "(32+ characters in production)",
     )] = SecretStr(DEV_SECRET_KEY)
+    previous_secret_key: Annotated[SecretStr | None, Field(
+        description="Only while rotating the secret key: the old key, for `zapgate rehash-tokens` to open the "
+                    "sealed proxy passwords and seal them again under the new one",
+    )] = None
 
     database_url: Annotated[str, Field(description="PostgreSQL connection URL (postgresql:// or postgres://)")] = (
         "postgresql://zapgate:zapgate@127.0.0.1:5432/zapgate"

@@ -2,7 +2,9 @@
 
 Schemes are the ones whatsmeow takes (``http``, ``https``: an HTTP CONNECT proxy; ``socks5``), with optional
 ``user:password@``. The password is a field of its own that no ``repr``, log line or answer shows: ``masked()``
-is what the API answers and logs; ``url()`` (with the password) goes to the engine only.
+is what the API answers and logs; ``url()`` (with the password) goes to the engine only. Read from Postgres,
+the password is still sealed (``sealed``, see ``gateway/core/sealing.py``) until the worker or the proxy test
+opens it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ class ProxyConfig:
     port: int
     username: str = ""
     password: str = field(default="", repr=False)
+    sealed: bytes | None = field(default=None, repr=False)  # the password as stored, until ``Sealer.opened``
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password or self.sealed)
 
     def _netloc(self, password: str) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -34,11 +41,13 @@ class ProxyConfig:
 
     def url(self) -> str:
         """The full URL, password included: for the engine's connect only."""
+        if self.sealed is not None:
+            raise ValueError("the proxy password is still sealed: open it first (Sealer.opened)")
         return f"{self.scheme}://{self._netloc(quote(self.password, safe=''))}"
 
     def masked(self) -> str:
         """The URL as answers and logs show it: the password replaced by ``****``."""
-        return f"{self.scheme}://{self._netloc(MASK if self.password else '')}"
+        return f"{self.scheme}://{self._netloc(MASK if self.has_password else '')}"
 
 
 def parse_proxy_url(raw: object, field_name: str = "value") -> ProxyConfig:

@@ -27,6 +27,8 @@ from gateway.core.events import (
 )
 from gateway.core.models import EngineKind, Instance
 from gateway.core.names import Names
+from gateway.core.proxy import ProxyConfig
+from gateway.core.sealing import Sealer
 from gateway.core.status import InstanceStatus
 from gateway.infra.bus import Bus
 from gateway.infra.db.instances import InstanceStore
@@ -149,6 +151,11 @@ class Session:
         if fresh is not None:
             self.instance = fresh
 
+    def opened_proxy(self) -> ProxyConfig | None:
+        """The instance's proxy with its password opened. One that does not open (the secret key changed) fails
+        the start: the engine never connects around the proxy it was given."""
+        return Sealer.of(self.deps.settings).opened(self.id, self.instance.proxy)
+
     def _build_engine(self) -> Engine:
         record = lookup = None
         if self.deps.record_send is not None and self.deps.lookup_send is not None:
@@ -167,7 +174,7 @@ class Session:
                             read_media=self.deps.media.store.get if self.deps.media is not None else None,
                             backlog=(lambda: capture.depth(instance_id)) if capture is not None else None,
                             group_store=self.deps.group_store, account_store=self.deps.account_store,
-                            newsletter_store=self.deps.newsletter_store, proxy=self.instance.proxy,
+                            newsletter_store=self.deps.newsletter_store, proxy=self.opened_proxy(),
                             catalog_store=self.deps.catalog_store, business_store=self.deps.business_store)
         return build_engine(self.instance.engine, ctx)
 

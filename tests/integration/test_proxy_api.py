@@ -8,9 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
+from gateway.cli import _rehash_tokens
 from gateway.core.config import Settings
+from gateway.core.proxy import ProxyConfig
+from gateway.core.sealing import Sealer, Unsealable
 from gateway.infra.db.database import Database
+from gateway.infra.db.instances import InstanceStore
 from tests.support.api import Api, open_api
 from tests.support.polling import eventually
 from tests.support.proxy_server import proxy_server
@@ -42,11 +47,13 @@ async def test_update_proxy_stores_it_and_answers_it_masked(api: Api, caplog: py
     assert SECRET not in caplog.text and "socks5://bob:****@proxy.example.com:1080" in caplog.text
     db = await Database.connect(api.settings, max_size=1)
     try:
-        row = await db.pool.fetchrow("SELECT proxy_scheme, proxy_host, proxy_port, proxy_username, proxy_password "
-                                     "FROM instances WHERE id = $1", inst["id"])
+        row = await db.pool.fetchrow("SELECT proxy_scheme, proxy_host, proxy_port, proxy_username, proxy_password, "
+                                     "proxy_password_sealed FROM instances WHERE id = $1", inst["id"])
     finally:
         await db.close()
-    assert tuple(row) == ("socks5", "proxy.example.com", 1080, "bob", SECRET)
+    assert tuple(row)[:5] == ("socks5", "proxy.example.com", 1080, "bob", "")  # never in clear
+    assert SECRET.encode() not in row["proxy_password_sealed"]
+    assert Sealer.of(api.settings).open(inst["id"], row["proxy_password_sealed"]) == SECRET
     r = await _set(api, inst, "http://proxy.example.com:3128", method="POST")  # POST works the same
     assert r.status_code == 200
     r = await api.client.get(api.path(inst, "proxy"), headers=api.client_headers)
@@ -119,7 +126,9 @@ async def test_the_proxy_applies_on_the_next_connect(stack: Stack) -> None:
     assert before.connected_through is None
     assert (await _set(api, inst, f"socks5://bob:{SECRET}@proxy.example.com:1080")).status_code == 200
     session = stack.worker.sessions[inst["id"]]
-    assert session.instance.proxy is not None and session.instance.proxy.password == SECRET  # told at once
+    assert session.instance.proxy is not None and session.instance.proxy.password == ""  # sealed until the connect
+    opened = session.opened_proxy()
+    assert opened is not None and opened.password == SECRET  # told at once
     assert stack.engine(inst) is before and before.connected_through is None  # this connection stays as it is
     r = await api.client.get(api.path(inst, "restart"), headers=api.client_headers)
     assert r.status_code == 200
@@ -138,3 +147,75 @@ async def _reconnected(stack: Stack, inst: dict[str, Any], before: object) -> bo
 async def _direct(stack: Stack, inst: dict[str, Any]) -> bool:
     engine = stack.engine(inst)
     return engine.connected and engine.connected_through is None
+
+
+async def test_a_password_stored_in_clear_is_sealed_when_the_api_starts(settings: Settings) -> None:
+    async for api in open_api(settings):
+        inst = await api.create_instance()
+        await _set(api, inst, "socks5://bob@proxy.example.com:1080")  # an older version's row, below
+    db = await Database.connect(settings, max_size=1)
+    try:
+        await db.pool.execute("UPDATE instances SET proxy_password = $2, proxy_password_sealed = NULL WHERE id = $1",
+                              inst["id"], SECRET)
+        async for api in open_api(settings):
+            r = await api.client.get(api.path(inst, "proxy"), headers=api.client_headers)
+            assert r.json()["hasPassword"] is True
+            row = await db.pool.fetchrow("SELECT proxy_password, proxy_password_sealed FROM instances WHERE id = $1",
+                                         inst["id"])
+            assert row["proxy_password"] == ""
+            assert Sealer.of(settings).open(inst["id"], row["proxy_password_sealed"]) == SECRET
+    finally:
+        await db.close()
+
+
+async def test_a_sealed_password_opens_only_for_its_instance_and_key(settings: Settings) -> None:
+    async for api in open_api(settings):
+        inst, other = await api.create_instance(), await api.create_instance()
+        await _set(api, inst, f"socks5://bob:{SECRET}@proxy.example.com:1080")
+        db = await Database.connect(settings, max_size=1)
+        try:  # the sealed value copied to another instance's row does not open there
+            await db.pool.execute(
+                "UPDATE instances SET proxy_scheme = 'socks5', proxy_host = 'proxy.example.com', proxy_port = 1080, "
+                "proxy_password_sealed = (SELECT proxy_password_sealed FROM instances WHERE id = $1) WHERE id = $2",
+                inst["id"], other["id"])
+        finally:
+            await db.close()
+        r = await api.client.post(api.path(other, "proxy/test"), headers=api.client_headers)
+        assert r.status_code == 200 and r.json()["ok"] is False and "set the proxy again" in r.json()["error"]
+        assert SECRET not in r.text
+    rotated = settings.model_copy(update={"secret_key": SecretStr("another-secret-key-of-at-least-32-chars")})
+    stored = await _stored_proxy(settings, inst["id"])
+    with pytest.raises(Unsealable):
+        Sealer.of(rotated).opened(inst["id"], stored)
+    opened = Sealer.of(settings).opened(inst["id"], stored)
+    assert opened is not None and opened.url() == f"socks5://bob:{SECRET}@proxy.example.com:1080"
+    with pytest.raises(ValueError, match="sealed"):
+        stored.url()  # never handed on sealed
+
+
+async def _stored_proxy(settings: Settings, instance_id: str) -> ProxyConfig:
+    db = await Database.connect(settings, max_size=1)
+    try:
+        found = await InstanceStore(db).get(instance_id)
+    finally:
+        await db.close()
+    assert found is not None and found.proxy is not None and found.proxy.sealed is not None
+    return found.proxy
+
+
+async def test_rotating_the_secret_key_seals_the_passwords_again(settings: Settings) -> None:
+    async for api in open_api(settings):
+        inst = await api.create_instance()
+        await _set(api, inst, f"socks5://bob:{SECRET}@proxy.example.com:1080")
+    new_key = SecretStr("rotated-secret-key-" + "z" * 32)
+    rotated = settings.model_copy(update={"secret_key": new_key, "previous_secret_key": settings.secret_key})
+    count, resealed = await _rehash_tokens(rotated)  # what `zapgate rehash-tokens` runs
+    assert count >= 1 and resealed is not None and resealed[0] >= 1 and resealed[1] == 0
+    stored = await _stored_proxy(settings, inst["id"])
+    opened = Sealer.of(rotated).opened(inst["id"], stored)
+    assert opened is not None and opened.password == SECRET
+    with pytest.raises(Unsealable):
+        Sealer.of(settings).opened(inst["id"], stored)
+    again = await _rehash_tokens(rotated)  # run twice by mistake: the old key no longer opens them, none is lost
+    assert again[1] is not None and again[1][0] == 0 and again[1][1] >= 1
+    assert Sealer.of(rotated).opened(inst["id"], await _stored_proxy(settings, inst["id"])) == opened

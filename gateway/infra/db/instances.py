@@ -8,6 +8,7 @@ from typing import Any
 from gateway.core.ids import InstanceId, PartnerId
 from gateway.core.models import CallbackKind, EngineKind, Instance, Partner
 from gateway.core.proxy import ProxyConfig
+from gateway.core.sealing import Sealer, Unsealable
 from gateway.infra.db.database import Database
 
 _CALLBACK_COLUMNS = ", ".join(k.column for k in CallbackKind)
@@ -15,25 +16,29 @@ _COLUMNS = (
     "id, partner_id, name, engine, token_hash, token_version, webhook_secret_version, "
     f"{_CALLBACK_COLUMNS}, notify_sent_by_me, desired_state, created_at, updated_at, "
     "device_jid, phone, auto_read_message, auto_read_status, call_reject_auto, call_reject_message, "
-    "proxy_scheme, proxy_host, proxy_port, proxy_username, proxy_password"
+    "proxy_scheme, proxy_host, proxy_port, proxy_username, proxy_password, proxy_password_sealed"
 )
-PROXY_COLUMNS = ("proxy_scheme", "proxy_host", "proxy_port", "proxy_username", "proxy_password")
+PROXY_COLUMNS = ("proxy_scheme", "proxy_host", "proxy_port", "proxy_username", "proxy_password",
+                 "proxy_password_sealed")
 
 
 def _proxy(row: Any) -> ProxyConfig | None:
+    """The stored proxy, its password still sealed (or in clear, as an older zapgate stored it)."""
     if row["proxy_scheme"] is None:
         return None
+    sealed = row["proxy_password_sealed"]
     return ProxyConfig(row["proxy_scheme"], row["proxy_host"], row["proxy_port"], row["proxy_username"],
-                       row["proxy_password"])
+                       row["proxy_password"], bytes(sealed) if sealed is not None else None)
 
 
-def proxy_fields(proxy: ProxyConfig | None) -> dict[str, Any]:
-    """``update_fields`` keywords storing ``proxy`` (``None``: no proxy)."""
+def proxy_fields(proxy: ProxyConfig | None, sealer: Sealer, instance_id: str) -> dict[str, Any]:
+    """``update_fields`` keywords storing ``proxy`` (``None``: no proxy), its password sealed for the instance."""
     if proxy is None:
         return {"proxy_scheme": None, "proxy_host": None, "proxy_port": None, "proxy_username": "",
-                "proxy_password": ""}
+                "proxy_password": "", "proxy_password_sealed": None}
+    sealed = sealer.seal(instance_id, proxy.password) if proxy.password else None
     return {"proxy_scheme": proxy.scheme, "proxy_host": proxy.host, "proxy_port": proxy.port,
-            "proxy_username": proxy.username, "proxy_password": proxy.password}
+            "proxy_username": proxy.username, "proxy_password": "", "proxy_password_sealed": sealed}
 
 
 def _instance(row: Any) -> Instance:
@@ -187,6 +192,36 @@ class InstanceStore:
             f"UPDATE instances SET {sets}, updated_at = now() WHERE id = $1 AND deleted_at IS NULL",
             instance_id, *fields.values(),
         )
+
+    async def seal_clear_proxy_passwords(self, sealer: Sealer) -> int:
+        """Seal the proxy passwords an older zapgate stored in clear; returns how many rows it sealed. A row
+        changed meanwhile (its clear password is no longer the one read) is left to its own update."""
+        rows = await self.db.pool.fetch("SELECT id, proxy_password FROM instances WHERE proxy_password <> ''")
+        sealed = 0
+        for row in rows:
+            done = await self.db.pool.fetchval(
+                "UPDATE instances SET proxy_password = '', proxy_password_sealed = $2 WHERE id = $1 "
+                "AND proxy_password = $3 RETURNING true",
+                row["id"], sealer.seal(row["id"], row["proxy_password"]), row["proxy_password"])
+            sealed += bool(done)
+        return sealed
+
+    async def reseal_proxy_passwords(self, old: Sealer, new: Sealer) -> tuple[int, int]:
+        """Seal the proxy passwords again under a new secret key (its rotation): (sealed again, not opened by the
+        old key, left as they are)."""
+        async with self.db.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch("SELECT id, proxy_password_sealed FROM instances "
+                                    "WHERE proxy_password_sealed IS NOT NULL FOR UPDATE")
+            again, unopened = [], 0
+            for row in rows:
+                try:
+                    secret = old.open(row["id"], bytes(row["proxy_password_sealed"]))
+                except Unsealable:
+                    unopened += 1
+                    continue
+                again.append((row["id"], new.seal(row["id"], secret)))
+            await conn.executemany("UPDATE instances SET proxy_password_sealed = $2 WHERE id = $1", again)
+        return len(again), unopened
 
     async def get_any(self, instance_id: str) -> tuple[Instance, bool] | None:
         """The instance even when deleted, with ``deleted`` (the worker must log deleted ones out)."""
