@@ -12,7 +12,7 @@ from tests.support.stack import Stack
 async def test_no_repeat_post_while_the_outcome_cannot_be_written(stack: Stack) -> None:
     inst = await stack.paired()
     db = stack.dispatcher.store.db
-    await eventually(lambda: _idle(stack))
+    await stack.pairing_delivered()
     await db.pool.execute("ALTER TABLE delivery_attempts RENAME TO delivery_attempts_away")  # writes now fail
     try:
         r = await stack.api.client.post(stack.api.path(inst, "sandbox/inbound"), headers=stack.api.client_headers,
@@ -37,18 +37,12 @@ async def test_no_repeat_post_while_the_outcome_cannot_be_written(stack: Stack) 
     assert stack.receiver.seen[wid] == 1
 
 
-async def _idle(stack: Stack) -> bool:
-    """The pairing's webhooks are all delivered and recorded."""
-    pending = await stack.dispatcher.store.db.pool.fetchval("SELECT count(*) FROM deliveries WHERE state = 'pending'")
-    return any(h.json.get("type") == "ConnectedCallback" for h in stack.receiver.hits) and pending == 0
-
-
 async def test_the_lane_posts_on_while_outcomes_are_written_up_to_its_window(stack: Stack) -> None:
     """Delivered outcomes are written behind the lane, at most ``RECORD_WINDOW`` of them unwritten: while Postgres
     refuses the writes, the lane POSTs that many and waits; once it takes them, the rest follow, in order, once each."""
     inst = await stack.paired()
     db = stack.dispatcher.store.db
-    await eventually(lambda: _idle(stack))
+    await stack.pairing_delivered()
     texts = [f"w{n}" for n in range(RECORD_WINDOW + 5)]
 
     def arrived() -> list[str]:

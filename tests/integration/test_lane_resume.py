@@ -17,7 +17,7 @@ from gateway.core import content as c
 from gateway.core.config import Settings
 from gateway.core.events import Address, Envelope, MessageReceived, encode, event_id_for
 from tests.support.polling import eventually
-from tests.support.stack import Stack, fast, open_stack
+from tests.support.stack import fast, open_stack
 
 BOB = Address("5511988887777@s.whatsapp.net", "5511988887777")
 
@@ -32,22 +32,12 @@ def _item(instance_id: str, partition: int, seq: int, text: str) -> PersistItem:
                        deliveries=[NewDelivery("received", f"wh-lane-{instance_id}-{seq}", payload)])
 
 
-async def _settled(stack: Stack) -> None:
-    """The pairing's own webhooks (ConnectedCallback is the last) delivered and every lane idle: a late one would
-    take a delivery id above the ones a test stores, and its lane would then skip those as already done."""
-    async def connected() -> bool:
-        return any(h.json.get("type") == "ConnectedCallback" for h in stack.receiver.hits)
-
-    await eventually(connected)
-    await stack.dispatcher.lanes.drain()
-
-
 async def test_a_resumed_lane_delivers_the_older_pending_delivery_first(settings: Settings) -> None:
     async for stack in open_stack(fast(settings)):
         inst = await stack.paired()
         dispatcher = stack.dispatcher
         partition = dispatcher.names.partition_of(inst["id"])
-        await _settled(stack)
+        await stack.pairing_delivered()
         # committed by a pump that stopped before its lanes: pending in Postgres, in no lane
         stranded = await dispatcher.store.persist([_item(inst["id"], partition, 1, "stranded")])
         # the batch that redelivers it also brings a newer event: its delivery is added, then the instance resumed
@@ -74,7 +64,7 @@ async def test_a_lane_resumed_while_it_posts_still_delivers_the_older_pending_de
         inst = await stack.paired()
         dispatcher = stack.dispatcher
         partition = dispatcher.names.partition_of(inst["id"])
-        await _settled(stack)
+        await stack.pairing_delivered()
         [stranded] = await dispatcher.store.persist([_item(inst["id"], partition, 1, "stranded")])
         [busy] = await dispatcher.store.persist([_item(inst["id"], partition, 2, "busy")])
         [newer] = await dispatcher.store.persist([_item(inst["id"], partition, 3, "newer")])

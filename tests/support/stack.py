@@ -43,6 +43,18 @@ class Stack:
         assert r.status_code == 200, r.text
         return inst
 
+    async def pairing_delivered(self) -> None:
+        """The pairing's own webhooks (ConnectedCallback is the last) delivered and recorded, and every lane idle.
+        A test that stores deliveries itself waits for this first: a late pairing webhook would take a delivery id
+        above the test's, and its lane would then skip the test's deliveries as already done."""
+        async def done() -> bool:
+            pending = await self.dispatcher.store.db.pool.fetchval(
+                "SELECT count(*) FROM deliveries WHERE state = 'pending'")
+            return pending == 0 and any(h.json.get("type") == "ConnectedCallback" for h in self.receiver.hits)
+
+        await eventually(done)
+        await self.dispatcher.lanes.drain()
+
     def engine(self, inst: dict[str, Any]) -> SandboxEngine:
         engine = self.worker.sessions[inst["id"]].engine
         assert isinstance(engine, SandboxEngine)
